@@ -1,0 +1,63 @@
+# Two environments (see README "Why two Python environments"):
+#   .venv/rasa  Python 3.10, Rasa 3.6.21 server + Thai NLU components + channels
+#   .venv/app   Python 3.11, action server, knowledge base, web chat, tests
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa must never phone home: no telemetry, and with telemetry off no Sentry.
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+RASA_VENV := .venv/rasa
+APP_VENV  := .venv/app
+RASA_PY   := $(RASA_VENV)/bin/python
+APP_PY    := $(APP_VENV)/bin/python
+RASA      := $(RASA_VENV)/bin/rasa
+MODEL     := models/thai-assistant.tar.gz
+
+PY310 := $(shell PYENV_VERSION=3.10.13 python3.10 -c 'import sys;print(sys.executable)' 2>/dev/null || command -v python3.10)
+PY311 := $(shell PYENV_VERSION=3.11.7 python3.11 -c 'import sys;print(sys.executable)' 2>/dev/null || command -v python3.11 || command -v python3)
+
+.PHONY: help env model seed run run-rasa run-actions run-web test test-fast bench clean
+
+help:
+	@echo "make run   - create environments, train if needed, seed, start the assistant"
+	@echo "make test  - create what the tests need and run every test tier"
+	@echo "make bench - run the benchmarks in bench/ (figures go to bench/results/)"
+
+$(RASA_VENV)/.installed: requirements.txt constraints-rasa.txt
+	@test -n "$(PY310)" || { echo "Python 3.10 is required for Rasa 3.6 (pyenv install 3.10.13)"; exit 1; }
+	$(PY310) -m venv $(RASA_VENV)
+	$(RASA_PY) -m pip install -q --upgrade pip wheel
+	$(RASA_PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(APP_VENV)/.installed: requirements-app.txt constraints-app.txt
+	$(PY311) -m venv $(APP_VENV)
+	$(APP_PY) -m pip install -q --upgrade pip wheel
+	$(APP_PY) -m pip install -q -r requirements-app.txt
+	touch $@
+
+env: $(RASA_VENV)/.installed $(APP_VENV)/.installed
+
+seed: $(APP_VENV)/.installed
+	$(APP_PY) -m bot.kb.seed
+
+# Rasa compares fingerprints of config, domain and data with the last model and
+# only retrains what changed, so running this on every start is cheap.
+model: $(RASA_VENV)/.installed
+	$(RASA) train --fixed-model-name thai-assistant --out models --quiet
+
+run: env model seed
+	$(APP_PY) -m bot.run
+
+test: env
+	bash scripts/test.sh
+
+bench: env model seed
+	$(APP_PY) -m bench.run_all
+
+clean:
+	rm -rf .venv models var .pytest_cache
