@@ -1,0 +1,1 @@
+"""Rasa channel connectors (Rasa server environment)."""
