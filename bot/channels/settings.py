@@ -1,11 +1,16 @@
 """Settings of the Rasa-server side, read from the environment.
 
 The only module of ``bot.nlu``/``bot.channels`` that reads ``os.environ``.
+Rasa passes a channel's block of ``credentials.yml`` (``${VAR}`` already
+expanded) to ``LineSettings.from_credentials``; a key missing from that block
+falls back to the environment variable of the same meaning.
 """
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 def _float(name: str, default: float) -> float:
@@ -29,4 +34,101 @@ def load_channel_settings() -> ChannelSettings:
     return ChannelSettings(
         turn_timeout_seconds=_float("TURN_TIMEOUT_SECONDS", ChannelSettings.turn_timeout_seconds),
         max_message_chars=int(_float("REST_MAX_MESSAGE_CHARS", ChannelSettings.max_message_chars)),
+    )
+
+DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
+
+# credentials.yml key -> environment variable used when the key is absent.
+_LINE_ENV = {
+    "channel_secret": "LINE_CHANNEL_SECRET",
+    "channel_access_token": "LINE_CHANNEL_ACCESS_TOKEN",
+    "api_base_url": "LINE_API_BASE_URL",
+}
+
+
+@dataclass(frozen=True)
+class LineSettings:
+    """Everything the LINE connector needs; tunables have production defaults."""
+
+    # Empty secret: every webhook request is rejected (nothing can be verified).
+    channel_secret: str = ""
+    channel_access_token: str = ""
+    api_base_url: str = DEFAULT_LINE_API_BASE_URL
+    # A turn slower than this shows LINE's loading animation (1:1 chats only).
+    loading_delay_seconds: float = 1.0
+    # LINE accepts 5..60 in steps of 5; the animation also stops at our reply.
+    loading_seconds: int = 20
+    request_timeout_seconds: float = 10.0
+    # Retries of 429/5xx/network errors; other 4xx are never retried.
+    max_retries: int = 3
+    backoff_base_seconds: float = 0.5
+    backoff_max_seconds: float = 8.0
+    # Redelivered webhook events are recognised by webhookEventId for this long.
+    dedup_max_events: int = 20_000
+    dedup_ttl_seconds: float = 24 * 3600.0
+
+    def __post_init__(self) -> None:
+        if not self.api_base_url.startswith(("https://", "http://")):
+            raise ValueError(f"api_base_url must be an http(s) URL, got {self.api_base_url!r}")
+        if self.loading_seconds % 5 or not 5 <= self.loading_seconds <= 60:
+            raise ValueError(
+                f"loading_seconds must be a multiple of 5 from 5 to 60, got {self.loading_seconds}"
+            )
+        if self.max_retries < 0 or self.dedup_max_events < 1:
+            raise ValueError("max_retries must be >= 0 and dedup_max_events >= 1")
+
+    @classmethod
+    def from_credentials(
+        cls, credentials: Mapping[str, Any] | None, env: Mapping[str, str] | None = None
+    ) -> LineSettings:
+        """Build settings from a credentials block, falling back to the environment."""
+        credentials = dict(credentials or {})
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for key, variable in _LINE_ENV.items():
+            raw = credentials[key] if key in credentials else env.get(variable)
+            values[key] = str(raw or "").strip()
+        values["api_base_url"] = values["api_base_url"].rstrip("/") or DEFAULT_LINE_API_BASE_URL
+        for key, kind in (
+            ("loading_delay_seconds", float),
+            ("loading_seconds", int),
+            ("request_timeout_seconds", float),
+            ("max_retries", int),
+            ("backoff_base_seconds", float),
+            ("backoff_max_seconds", float),
+            ("dedup_max_events", int),
+            ("dedup_ttl_seconds", float),
+        ):
+            if credentials.get(key) not in (None, ""):
+                try:
+                    values[key] = kind(credentials[key])
+                except (TypeError, ValueError) as exc:
+                    raise ValueError(f"{key} must be a number, got {credentials[key]!r}") from exc
+        return cls(**values)
+
+
+def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "")
+    try:
+        return float(raw) if raw else default
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """Settings every channel shares (REST, socket.io, LINE)."""
+
+    # TURN_TIMEOUT_SECONDS: after this the citizen gets an apology and a hotline
+    # while the turn finishes in the background (its tracker is still saved).
+    turn_timeout_seconds: float = 10.0
+    # REST_MAX_MESSAGE_CHARS: longer REST messages are refused with 400.
+    max_message_chars: int = 2000
+
+
+def load_channel_settings(env: Mapping[str, str] | None = None) -> ChannelSettings:
+    env = os.environ if env is None else env
+    return ChannelSettings(
+        turn_timeout_seconds=_env_float(env, "TURN_TIMEOUT_SECONDS", ChannelSettings.turn_timeout_seconds),
+        max_message_chars=int(_env_float(env, "REST_MAX_MESSAGE_CHARS", ChannelSettings.max_message_chars)),
     )
