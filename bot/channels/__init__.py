@@ -1,1 +1,5 @@
-"""Rasa channel connectors (Rasa server environment)."""
+"""Rasa channel connectors (Rasa server environment).
+
+Keep this file free of imports: the modern environment imports
+``bot.channels.line_messages`` (standard library only) for schema tests.
+"""

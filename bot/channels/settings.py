@@ -36,6 +36,7 @@ def load_channel_settings() -> ChannelSettings:
         max_message_chars=int(_float("REST_MAX_MESSAGE_CHARS", ChannelSettings.max_message_chars)),
     )
 
+
 DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
 
 # credentials.yml key -> environment variable used when the key is absent.
