@@ -1,0 +1,93 @@
+"""App factory of the web chat page."""
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from bot.errors import ConfigError
+from bot.paths import ROOT
+from bot.settings import Settings
+from bot.web.errors import error_middleware
+from bot.web.security import SocketEndpoint, headers_middleware, security_headers, socket_endpoint
+
+logger = logging.getLogger(__name__)
+
+WEB_DIST = ROOT / "web" / "dist"
+RASA_HEALTH_TIMEOUT_SECONDS = 2.0
+
+SETTINGS = web.AppKey("settings", Settings)
+SOCKET = web.AppKey("socket", SocketEndpoint)
+INDEX_HTML = web.AppKey("index_html", bytes)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+
+
+async def index(request: web.Request) -> web.Response:
+    return web.Response(
+        body=request.app[INDEX_HTML], content_type="text/html", charset="utf-8"
+    )
+
+
+async def client_config(request: web.Request) -> web.Response:
+    """Where the widget connects; read at page load so one build fits every deployment."""
+    endpoint = request.app[SOCKET]
+    return web.json_response({"socket_url": endpoint.origin, "socket_path": endpoint.path})
+
+
+async def health(request: web.Request) -> web.Response:
+    """This server is up; ``rasa`` says whether the chat can answer right now."""
+    url = request.app[SETTINGS].rasa_url.rstrip("/") + "/"
+    try:
+        async with request.app[HTTP].get(url) as reply:
+            rasa = "up" if reply.status < 500 else "down"
+    except (aiohttp.ClientError, TimeoutError):
+        rasa = "down"
+    return web.json_response({"status": "ok", "rasa": rasa})
+
+
+async def http_client(app: web.Application) -> AsyncIterator[None]:
+    timeout = aiohttp.ClientTimeout(total=RASA_HEALTH_TIMEOUT_SECONDS)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        app[HTTP] = session
+        yield
+
+
+def _file(path: Path) -> Callable[[web.Request], Awaitable[web.FileResponse]]:
+    async def handler(_: web.Request) -> web.FileResponse:
+        return web.FileResponse(path)
+
+    return handler
+
+
+def create_app(settings: Settings, *, dist_dir: Path = WEB_DIST) -> web.Application:
+    """The web chat app: the built page from ``dist_dir`` plus a small JSON API.
+
+    Raises:
+        ConfigError: the page is not built (run ``scripts/build_web.sh``), or
+            ``RASA_URL`` is not an http(s) URL.
+    """
+    index_file = dist_dir / "index.html"
+    if not index_file.is_file():
+        raise ConfigError(f"{index_file} is missing: build the page with scripts/build_web.sh")
+    endpoint = socket_endpoint(settings.rasa_url)
+
+    app = web.Application(
+        middlewares=[headers_middleware(security_headers(settings, endpoint)), error_middleware],
+        client_max_size=64 * 1024,
+    )
+    app[SETTINGS] = settings
+    app[SOCKET] = endpoint
+    app[INDEX_HTML] = index_file.read_bytes()
+    app.cleanup_ctx.append(http_client)
+
+    app.router.add_get("/", index)
+    app.router.add_get("/api/config", client_config)
+    app.router.add_get("/api/health", health)
+    for name in ("favicon.svg", "error.css"):
+        if (dist_dir / name).is_file():
+            app.router.add_get(f"/{name}", _file(dist_dir / name))
+    app.router.add_static("/assets/", dist_dir / "assets", follow_symlinks=False)
+    return app
