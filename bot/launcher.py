@@ -44,6 +44,7 @@ class StackConfig:
     cors_origins: Sequence[str] = ()
     extra_env: Mapping[str, str] = field(default_factory=dict)
     log_dir: Path | None = None  # None: children inherit this process's stdout/stderr
+    actions_module: str = "actions"
 
 
 def _free_env(base: Mapping[str, str]) -> dict[str, str]:
@@ -129,7 +130,7 @@ class Stack:
     def start_actions(self, timeout: float = 60) -> None:
         process = self._spawn(
             "actions",
-            [str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
+            [str(APP_PYTHON), "-m", "rasa_sdk", "--actions", self.config.actions_module,
              "--port", str(self.config.action_port)],
         )
         _wait_http(f"http://127.0.0.1:{self.config.action_port}/health", timeout, process)

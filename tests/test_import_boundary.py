@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RASA_SIDE = ["bot/nlu", "bot/channels"]
 MODERN_SIDE = ["bot/kb", "bot/web", "actions", "bot/settings.py", "bot/launcher.py", "bot/run.py"]
 RASA_SIDE_ALLOWED = {"rasa", "pythainlp", "spacy", "sanic", "aiohttp", "yaml", "numpy",
-                     "bot.privacy", "bot.paths", "bot.nlu", "bot.channels"}
+                     "bot.privacy", "bot.paths", "bot.nlu", "bot.channels", "jsonschema"}
 STDLIB_ONLY = ["bot/privacy.py", "bot/paths.py"]
 
 

@@ -17,10 +17,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import speedups
 from bot.channels.safety import apology_text, run_turn
 from bot.channels.settings import load_channel_settings
 
 logger = logging.getLogger(__name__)
+speedups.apply()
 
 MAX_SENDER_CHARS = 128
 
