@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
-KM_PER_DEGREE_LAT = math.pi * EARTH_RADIUS_KM / 180.0
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -29,12 +28,19 @@ class BoundingBox:
 def bounding_box(latitude: float, longitude: float, radius_km: float) -> BoundingBox:
     """A lat/lon box that contains every point within ``radius_km`` of the centre.
 
-    Used as an index-friendly prefilter before exact haversine distances.
+    Used as an index-friendly prefilter before exact haversine distances. The
+    widest longitude of a circle is asin(sin(r)/cos(lat)), a little wider than
+    r/cos(lat) along the parallel.
     """
-    dlat = radius_km / KM_PER_DEGREE_LAT
-    # Longitude degrees shrink with latitude; clamp so the poles cannot divide by 0.
-    cos_lat = max(math.cos(math.radians(latitude)), 0.01)
-    dlon = min(radius_km / (KM_PER_DEGREE_LAT * cos_lat), 180.0)
+    angular = radius_km / EARTH_RADIUS_KM
+    dlat = math.degrees(angular)
+    cos_lat = math.cos(math.radians(latitude))
+    if math.sin(angular) >= cos_lat:  # the circle reaches a pole: every longitude
+        dlon = 180.0
+    else:
+        dlon = math.degrees(math.asin(math.sin(angular) / cos_lat))
+    # A hair wider, so float rounding cannot drop a point on the circle itself.
+    dlat, dlon = dlat + 1e-9, dlon + 1e-9
     return BoundingBox(latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon)
 
 

@@ -24,7 +24,7 @@ from bot.kb.models import (
     Service,
 )
 from bot.kb.seed.offices import generate_offices
-from bot.kb.seed.sources import load_geography, load_kb
+from bot.kb.seed.sources import check_references, load_geography, load_kb
 from bot.kb.seed.upsert import TableCounts, attr_key, upsert
 from bot.paths import GEO, KB_DATA
 
@@ -52,6 +52,7 @@ async def run_seed(db: Database, kb_dir: Path = KB_DATA, geo_dir: Path = GEO) ->
     # Read everything first: a bad file fails before the database is touched.
     geography = load_geography(geo_dir)
     kb = load_kb(kb_dir)
+    check_references(geography, kb)
     offices = generate_offices(geography, kb.office_types, kb.services)
     await migrate.upgrade(db.engine)
     report = SeedReport()

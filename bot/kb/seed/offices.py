@@ -19,12 +19,18 @@ from bot.kb.models.offices import (
     DISTRICT_OFFICE,
     PROVINCIAL_HALL,
 )
-from bot.kb.seed.sources import ESTIMATED_POINT_NOTE, GEO_SOURCE_AGENCY, Geography, Record
+from bot.kb.seed.sources import (
+    ESTIMATED_POINT_NOTE,
+    GEO_SOURCE_AGENCY,
+    Geography,
+    Record,
+    parse_hours,
+)
 
 Hours = list[tuple[int, time, time]]
 
-# Official hours of government offices: 08:30–16:30 on working days, with
-# the lunch hour as a break, as the brief for generated offices specifies.
+# Official government hours with the lunch hour as a break: used for an office
+# type whose standard_hours the data leaves unknown.
 GOVERNMENT_HOURS: Hours = [
     (day, opens, closes)
     for day in range(5)
@@ -86,7 +92,8 @@ def _office(
         f"ของ{area}{district['name_th']} ({district['point_method']})",
         "source_url": None,
         "checked_on": checked_on,
-        "hours": GOVERNMENT_HOURS,
+        "hours": parse_hours(kind["standard_hours"], f"office_types.yml: {office_type}")
+        or GOVERNMENT_HOURS,
     }
 
 

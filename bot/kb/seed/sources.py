@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -227,7 +227,8 @@ def read_office_types(path: Path) -> list[Record]:
     records = []
     for entry in _entries(_read_yaml(path), "office_types", "code", path.name):
         where = f"{path.name}: {entry.get('code')}"
-        hours = entry.get("standard_hours", entry.get("hours"))
+        hours = entry.get("standard_hours")
+        parse_hours(hours, f"{where}.standard_hours")  # fail early on a malformed time
         records.append(
             {
                 "code": str(_required(entry, "code", where)),
@@ -236,12 +237,49 @@ def read_office_types(path: Path) -> list[Record]:
                 "aliases": _str_list(entry.get("aliases"), f"{where}.aliases"),
                 "description": _text(entry.get("description", entry.get("note"))),
                 "standard_hours": hours,
+                "hours_note": _text(entry.get("hours_note")),
                 "closed_on_public_holidays": bool(entry.get("closed_on_public_holidays", True)),
+                "has_office_records": bool(entry.get("has_office_records", False)),
                 "hotline": _text(entry.get("hotline")),
                 **_common(entry, where),
             }
         )
     return records
+
+
+def _clock(value: Any, where: str) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    # YAML 1.1 reads an unquoted 08:30 as the number 510 (base 60).
+    raise ValidationError(f"{where}: {value!r} is not a time; write it quoted, e.g. \"08:30\"")
+
+
+def parse_hours(value: Any, where: str) -> list[tuple[int, time, time]] | None:
+    """``[{days: [0, 1, ...], opens: "08:30", closes: "16:30"}, ...]`` as
+    (weekday, opens, closes) rows; ``None`` when the hours are not known."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise ValidationError(f"{where}: expected a list of {{days, opens, closes}}")
+    rows = []
+    for i, block in enumerate(value):
+        here = f"{where}[{i}]"
+        if not isinstance(block, dict):
+            raise ValidationError(f"{here}: expected {{days, opens, closes}}")
+        days = block.get("days")
+        if not isinstance(days, list) or not all(isinstance(d, int) and 0 <= d <= 6 for d in days):
+            raise ValidationError(f"{here}: days must be a list of weekdays 0 (Monday) to 6")
+        opens = _clock(block.get("opens"), here)
+        closes = _clock(block.get("closes"), here)
+        if not opens < closes:
+            raise ValidationError(f"{here}: opens {opens} is not before closes {closes}")
+        rows += [(day, opens, closes) for day in days]
+    return sorted(rows)
 
 
 def _fees(value: Any, where: str) -> list[Record] | None:
@@ -390,3 +428,43 @@ def load_kb(kb_dir: Path) -> KbData:
         faqs=read_faqs(kb_dir / "faqs.yml"),
         holidays=read_holidays(kb_dir / "holidays.yml"),
     )
+
+
+def check_references(geography: Geography, kb: KbData) -> None:
+    """Every code a record names exists, so a typo fails with its name, not a
+    foreign-key error (and ``services.office_types``, a JSON list, is checked at all).
+
+    Raises:
+        ValidationError: listing every dangling reference.
+    """
+    provinces = {p["code"] for p in geography.provinces}
+    agencies = {a["code"] for a in kb.agencies}
+    office_types = {t["code"] for t in kb.office_types}
+    problems = []
+    for service in kb.services:
+        where = f"services/{service['code']}.yml"
+        if service["agency_code"] not in agencies:
+            problems.append(f"{where}: agency {service['agency_code']!r} is not in agencies.yml")
+        problems += [
+            f"{where}: office type {t!r} is not in office_types.yml"
+            for t in service["office_types"]
+            if t not in office_types
+        ]
+    scoped = [
+        (name, record)
+        for name, records in (
+            ("agencies.yml", kb.agencies),
+            ("office_types.yml", kb.office_types),
+            ("services", kb.services),
+            ("faqs.yml", kb.faqs),
+            ("holidays.yml", kb.holidays),
+        )
+        for record in records
+    ]
+    problems += [
+        f"{name}: province {record['province_code']!r} is not a province code"
+        for name, record in scoped
+        if record["province_code"] is not None and record["province_code"] not in provinces
+    ]
+    if problems:
+        raise ValidationError("; ".join(problems))
