@@ -297,13 +297,14 @@ def service_bubble(card: Mapping[str, Any]) -> dict[str, Any]:
     if facts:
         body.append({"type": "box", "layout": "vertical", "spacing": "sm", "contents": facts})
     source = _clean(card.get("source"))
-    buttons: list[dict[str, Any]] = []
     if source:
-        if _valid_uri(source):
-            body.append(_text(f"ที่มา: {urlsplit(source).netloc}", size="xxs", color=_GREY))
-            buttons.append(_uri_button("ดูข้อมูลจากหน่วยงาน", source))
-        else:
-            body.append(_text(f"ที่มา: {truncate(source, 300)}", size="xxs", color=_GREY))
+        if not source.startswith("ที่มา"):
+            source = f"ที่มา: {source}"
+        body.append(_text(truncate(source, 300), size="xxs", color=_GREY))
+    buttons: list[dict[str, Any]] = []
+    source_url = _clean(card.get("source_url"))
+    if _valid_uri(source_url):
+        buttons.append(_uri_button("ดูข้อมูลจากหน่วยงาน", source_url))
     hotline = _clean(card.get("hotline"))
     hotline_uri = tel_uri(hotline)
     if hotline_uri:
@@ -311,12 +312,16 @@ def service_bubble(card: Mapping[str, Any]) -> dict[str, Any]:
     return _bubble(body, buttons)
 
 
+def _approximate(office: Mapping[str, Any]) -> bool:
+    return bool(office.get("location_is_approximate", office.get("approximate")))
+
+
 def _distance_text(office: Mapping[str, Any]) -> str:
     distance = office.get("distance_km")
     if distance is None:
         return ""
-    prefix = "ห่างประมาณ" if office.get("approximate") else "ห่าง"
-    return f"{prefix} {float(distance):.1f} กม."
+    prefix = "ประมาณ " if _approximate(office) else ""
+    return f"{prefix}{float(distance):.1f} กม."
 
 
 def _status_badge(office: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -360,7 +365,8 @@ def office_bubble(office: Mapping[str, Any]) -> dict[str, Any]:
     facts = [
         _row(label, truncate(value, 300))
         for label, value in (("ระยะทาง", _distance_text(office)),
-                             ("เวลาทำการ", _clean(office.get("hours"))))
+                             ("เวลาทำการ", _clean(office.get("hours"))),
+                             ("ที่อยู่", _clean(office.get("address"))))
         if value
     ]
     if facts:
@@ -371,7 +377,9 @@ def office_bubble(office: Mapping[str, Any]) -> dict[str, Any]:
         buttons.append(_uri_button("โทร", phone_uri, primary=True))
     map_url = _clean(office.get("map_url"))
     if _valid_uri(map_url):
-        buttons.append(_uri_button("แผนที่", map_url))
+        # The pin may be the district's middle, not the office: say so on the button.
+        label = "แผนที่ (โดยประมาณ)" if _approximate(office) else "แผนที่"
+        buttons.append(_uri_button(label, map_url))
     return _bubble(body, buttons)
 
 
@@ -391,7 +399,8 @@ def offices_carousel(card: Mapping[str, Any]) -> dict[str, Any]:
 
 def _card_alt_text(card: Mapping[str, Any]) -> str:
     if card.get("type") == "offices":
-        return f"สำนักงานใกล้คุณ {len(card.get('offices') or [])} แห่ง"
+        title = _clean(card.get("title")) or "สำนักงาน"
+        return f"{title} {len(card.get('offices') or [])} แห่ง"
     return _clean(card.get("title")) or _clean(card.get("name")) or "ข้อมูลงานบริการ"
 
 
