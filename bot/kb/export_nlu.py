@@ -10,6 +10,7 @@
 
 ``--check`` exits 1 when the committed files differ from what would be written.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,7 +52,9 @@ def render_nlu(faqs: list[Record]) -> str:
         for example in examples:
             other = seen.setdefault(example, faq["key"])
             if other != faq["key"]:
-                raise ValidationError(f"question {example!r} is under faq {other!r} and {faq['key']!r}")
+                raise ValidationError(
+                    f"question {example!r} is under faq {other!r} and {faq['key']!r}"
+                )
             lines.append(f"      - {example}")
     return "\n".join(lines) + "\n"
 

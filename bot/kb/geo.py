@@ -1,4 +1,5 @@
 """Distances and map links (pure functions, no database)."""
+
 from __future__ import annotations
 
 import math

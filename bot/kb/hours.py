@@ -4,6 +4,7 @@ Pure functions, no database: the caller passes the office's hours and the
 public holidays (``repositories.holidays.holidays_between``). Times are
 compared in Asia/Bangkok whatever the server's zone.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping

@@ -4,6 +4,7 @@ The Alembic configuration is built here rather than read from ``alembic.ini``
 so the seed and the tests work from any directory; ``alembic.ini`` at the
 repository root points at the same scripts for the command line.
 """
+
 from __future__ import annotations
 
 from alembic import command

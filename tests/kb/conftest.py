@@ -1,5 +1,6 @@
 """Knowledge-base fixtures: a seeded SQLite template copied per test, and the
 same data in a temporary PostgreSQL database rolled back per test."""
+
 from __future__ import annotations
 
 import asyncio
@@ -98,9 +99,7 @@ def seeded_postgres() -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
-async def session(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[AsyncSession]:
+async def session(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncSession]:
     """A session on the seeded fixture KB; nothing one test does reaches another.
 
     SQLite: a fresh copy of the seeded file. PostgreSQL: one outer transaction

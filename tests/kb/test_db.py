@@ -1,4 +1,5 @@
 """Engine, sessions and the guarantees the schema gives (SQLite)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -77,7 +78,9 @@ async def test_two_editors_cannot_overwrite_each_other(db: Database) -> None:
 
 async def test_one_national_faq_per_key(db: Database) -> None:
     def faq(province_code: str | None) -> Faq:
-        return Faq(key="k", title="t", answer="a", question_variants=[], province_code=province_code)
+        return Faq(
+            key="k", title="t", answer="a", question_variants=[], province_code=province_code
+        )
 
     async with db.session() as s:
         s.add_all([faq(None), faq("50")])

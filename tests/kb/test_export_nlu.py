@@ -1,4 +1,5 @@
 """FAQ training data generated from the KB, and kept in step with it."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Distances and map links."""
+
 from __future__ import annotations
 
 import math
@@ -19,7 +20,9 @@ def _destination(lat: float, lon: float, bearing_deg: float, km: float) -> tuple
     d, b = km / EARTH_RADIUS_KM, math.radians(bearing_deg)
     p1, l1 = math.radians(lat), math.radians(lon)
     p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
-    l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
+    l2 = l1 + math.atan2(
+        math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2)
+    )
     return math.degrees(p2), math.degrees(l2)
 
 

@@ -1,4 +1,5 @@
 """Open-now and weekly hours in Thai, at exact Bangkok moments."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Alembic: the migrations build exactly the models' schema, and undo it."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Repository functions on the seeded fixture KB, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import hashlib
@@ -107,7 +108,9 @@ async def test_district_office_first_then_province_offices(session: AsyncSession
     assert (chom_thong.address, chom_thong.phone) == (None, None)
     assert chom_thong.service_codes == ["id_card_renewal"]
     # Hours are loaded: no lazy load is needed (or allowed) to read them.
-    assert [(h.weekday, h.opens.isoformat(), h.closes.isoformat()) for h in chom_thong.hours[:2]] == [
+    assert [
+        (h.weekday, h.opens.isoformat(), h.closes.isoformat()) for h in chom_thong.hours[:2]
+    ] == [
         (0, "08:30:00", "12:00:00"),
         (0, "13:00:00", "16:30:00"),
     ]
@@ -194,7 +197,9 @@ async def test_nearest_distances_in_km(session: AsyncSession) -> None:
     for office, distance in nearest:
         assert distance == haversine_km(lat, lon, office.latitude, office.longitude)
     # 0.05 degree north of Mueang Chiang Mai: 5.6 km, with its provincial hall tied.
-    north = await offices.nearest_offices(session, MUEANG_CHIANG_MAI[0] + 0.05, MUEANG_CHIANG_MAI[1])
+    north = await offices.nearest_offices(
+        session, MUEANG_CHIANG_MAI[0] + 0.05, MUEANG_CHIANG_MAI[1]
+    )
     assert [(o.code, round(d, 1)) for o, d in north] == [
         ("district_office:5001", 5.6),
         ("provincial_hall:50", 5.6),
@@ -276,9 +281,7 @@ async def test_holidays_between_inclusive(session: AsyncSession) -> None:
 
 async def test_provincial_holidays_only_for_that_province(session: AsyncSession) -> None:
     start, end = date(2026, 1, 1), date(2026, 1, 31)
-    assert await holidays.holidays_between(session, start, end) == {
-        date(2026, 1, 1): "วันขึ้นปีใหม่"
-    }
+    assert await holidays.holidays_between(session, start, end) == {date(2026, 1, 1): "วันขึ้นปีใหม่"}
     assert await holidays.holidays_between(session, start, end, province_code="50") == {
         date(2026, 1, 1): "วันขึ้นปีใหม่",
         date(2026, 1, 13): "วันหยุดท้องถิ่นทดสอบ",
@@ -301,7 +304,12 @@ async def test_feedback_stores_only_a_pseudonym(session: AsyncSession) -> None:
     expected = hmac.new(b"k3y", line_user.encode(), hashlib.sha256).hexdigest()
     assert stored.conversation_pseudonym == expected
     again = await feedback.record_feedback(
-        session, conversation_id=line_user, pseudonym_key="k3y", helpful=False, topic=None, channel=None
+        session,
+        conversation_id=line_user,
+        pseudonym_key="k3y",
+        helpful=False,
+        topic=None,
+        channel=None,
     )
     assert again.conversation_pseudonym == expected
     rows = (await session.execute(text("SELECT * FROM feedback"))).all()

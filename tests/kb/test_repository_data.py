@@ -1,4 +1,5 @@
 """The repository's own seed data (data/geo, data/kb) seeds cleanly, twice."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +11,7 @@ from bot.kb.models import District, Office, OfficeType, Province, Service
 from bot.kb.models.offices import DISTRICT_OFFICE_TYPES, PROVINCE_OFFICE_TYPES
 from bot.kb.repositories import offices
 from bot.kb.seed import run_seed
+from bot.paths import KB_DATA
 from tests.kb.conftest import sqlite_url
 
 
@@ -24,7 +26,7 @@ async def test_seed_repository_data(tmp_path: Path) -> None:
             # 878 amphoe + 50 khet offices, and a provincial hall and a
             # Damrongdhama centre per province.
             assert await count(Office) == 928 + 77 + 77
-            assert await count(Service) == len(list(Path("data/kb/services").glob("*.yml")))
+            assert await count(Service) == len(list((KB_DATA / "services").glob("*.yml")))
             generated = set(DISTRICT_OFFICE_TYPES + PROVINCE_OFFICE_TYPES)
             types = await s.scalars(select(OfficeType).where(OfficeType.code.in_(generated)))
             assert {t.code for t in types if t.has_office_records} == generated

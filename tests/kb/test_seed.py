@@ -1,4 +1,5 @@
 """The seed: generated offices, idempotency, officers' edits, pruning, bad files."""
+
 from __future__ import annotations
 
 import shutil
@@ -66,7 +67,9 @@ async def versions(db: Database) -> dict[tuple[str, str], tuple[int, object]]:
                 continue
             key = table.c.get("code", table.c.get("key", table.c.get("date")))
             for row in await s.execute(select(table)):
-                found[(table.name, f"{row._mapping[key.name]}/{row._mapping.get('province_code')}")] = (
+                found[
+                    (table.name, f"{row._mapping[key.name]}/{row._mapping.get('province_code')}")
+                ] = (
                     row.version,
                     row.updated_at,
                 )
@@ -102,7 +105,11 @@ async def test_seed_twice_changes_nothing(db: Database) -> None:
 async def test_generated_offices(db: Database) -> None:
     await seed(db)
     khet = await get_office(db, "bangkok_district_office:1001")
-    assert (khet.name_th, khet.province_code, khet.district_code) == ("สำนักงานเขตพระนคร", "10", "1001")
+    assert (khet.name_th, khet.province_code, khet.district_code) == (
+        "สำนักงานเขตพระนคร",
+        "10",
+        "1001",
+    )
     assert (khet.latitude, khet.longitude) == (13.7564, 100.4993)  # subdistrict mean
     assert (khet.address, khet.phone, khet.location_is_approximate) == (None, None, True)
     assert khet.service_codes == ["id_card_renewal"]
@@ -138,8 +145,12 @@ async def test_changed_data_updates_and_bumps_the_version(db: Database, kb_copy:
     service["fees"][1]["amount"] = 200
     path.write_text(yaml.safe_dump(service, allow_unicode=True), encoding="utf-8")
     types = yaml.safe_load((kb_copy / "office_types.yml").read_text(encoding="utf-8"))
-    types["district_office"]["standard_hours"] = [{"days": [0, 1, 2, 3, 4], "opens": "08:30", "closes": "16:30"}]
-    (kb_copy / "office_types.yml").write_text(yaml.safe_dump(types, allow_unicode=True), encoding="utf-8")
+    types["district_office"]["standard_hours"] = [
+        {"days": [0, 1, 2, 3, 4], "opens": "08:30", "closes": "16:30"}
+    ]
+    (kb_copy / "office_types.yml").write_text(
+        yaml.safe_dump(types, allow_unicode=True), encoding="utf-8"
+    )
 
     report = await seed(db, kb_copy)
     assert report.tables["services"].updated == 1
@@ -173,7 +184,11 @@ async def test_an_officers_edit_is_never_overwritten(db: Database, kb_copy: Path
     report = await seed(db, kb_copy)
     assert report.tables["offices"].skipped_edited == ["district_office:5002"]
     office = await get_office(db, "district_office:5002")
-    assert (office.phone, office.location_is_approximate, office.version) == ("053-341-000", False, 2)
+    assert (office.phone, office.location_is_approximate, office.version) == (
+        "053-341-000",
+        False,
+        2,
+    )
     async with db.session() as s:
         faq = await s.scalar(select(Faq).where(Faq.key == "complaint_channel"))
     assert faq is not None and faq.answer == "ร้องเรียนได้ที่ศูนย์ดำรงธรรมจังหวัดค่ะ"
@@ -188,18 +203,27 @@ async def test_seed_owned_rows_gone_from_the_data_are_deleted(db: Database, kb_c
     report = await seed(db, kb_copy)
     assert report.tables["faqs"].deleted == 1
     async with db.session() as s:
-        assert await s.scalar(select(func.count()).select_from(Faq).where(Faq.province_code == "10")) == 0
+        assert (
+            await s.scalar(select(func.count()).select_from(Faq).where(Faq.province_code == "10"))
+            == 0
+        )
 
 
 @pytest.mark.parametrize(
     ("file", "change", "message"),
     [
         ("services/complaint.yml", lambda d: d.pop("agency"), "'agency' is required"),
-        ("services/complaint.yml", lambda d: d.update(fees=[{"condition": "x"}]), "needs an 'amount'"),
+        (
+            "services/complaint.yml",
+            lambda d: d.update(fees=[{"condition": "x"}]),
+            "needs an 'amount'",
+        ),
         ("services/complaint.yml", lambda d: d.update(code="other"), "differs from the file name"),
         (
             "office_types.yml",
-            lambda d: d["district_office"].update(standard_hours=[{"days": [0], "opens": 510, "closes": "16:30"}]),
+            lambda d: d["district_office"].update(
+                standard_hours=[{"days": [0], "opens": 510, "closes": "16:30"}]
+            ),
             "write it quoted",
         ),
         ("office_types.yml", lambda d: d.pop("provincial_hall"), "no 'provincial_hall'"),
@@ -208,7 +232,7 @@ async def test_seed_owned_rows_gone_from_the_data_are_deleted(db: Database, kb_c
         (
             "services/complaint.yml",
             lambda d: d.update(agency="nobody", where_to_apply={"office_types": ["cafe"]}),
-            "agency 'nobody' is not in agencies.yml; .*office type 'cafe'",
+            r"agency 'nobody' is not in agencies.yml; .*office type 'cafe'",
         ),
     ],
 )

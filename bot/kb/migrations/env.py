@@ -7,6 +7,7 @@ Three ways in:
   ``config.attributes["connection"]`` (via ``AsyncConnection.run_sync``), so no
   second event loop is started.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """FAQs, where a province's own answer overrides the national one."""
+
 from __future__ import annotations
 
 from sqlalchemy import or_, select

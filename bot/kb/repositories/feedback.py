@@ -1,4 +1,5 @@
 """Feedback, keyed by a pseudonym of the conversation and never by its raw ID."""
+
 from __future__ import annotations
 
 import hashlib

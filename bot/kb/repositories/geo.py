@@ -1,4 +1,5 @@
 """Provinces and districts by official code."""
+
 from __future__ import annotations
 
 from typing import TypeVar

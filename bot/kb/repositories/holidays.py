@@ -1,4 +1,5 @@
 """Public holidays for opening-hours answers."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,5 @@
 """Offices by area or by distance, always with their opening hours."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

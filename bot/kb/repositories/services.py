@@ -1,4 +1,5 @@
 """Services with their agency (for the hotline)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

@@ -4,6 +4,7 @@
 ``data/kb`` and ``data/geo``). One transaction: a malformed file leaves the
 database as it was.
 """
+
 from __future__ import annotations
 
 import logging

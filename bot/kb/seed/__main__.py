@@ -1,4 +1,5 @@
 """``python -m bot.kb.seed``: migrate and seed the knowledge base of the settings."""
+
 from __future__ import annotations
 
 import argparse

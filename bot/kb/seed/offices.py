@@ -5,6 +5,7 @@ Each sits on its district's *estimated* point (the capital district's for a
 province-wide office), flagged approximate, with no address or phone: those
 are never invented here, and officers set the real ones in the console.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -6,9 +6,11 @@ so the readers accept the few shapes a person naturally writes (a list of
 records, or a mapping keyed by code) and fail with the file and field named
 when something required is missing.
 """
+
 from __future__ import annotations
 
 import csv
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -18,6 +20,8 @@ from typing import Any
 import yaml
 
 from bot.errors import ValidationError
+
+logger = logging.getLogger(__name__)
 
 Record = dict[str, Any]
 
@@ -67,7 +71,9 @@ def load_geography(geo_dir: Path) -> Geography:
     province_rows = _csv_rows(geo_dir / "provinces.csv")
     district_rows = _csv_rows(geo_dir / "districts.csv")
     points = {row["district_code"]: row for row in _csv_rows(geo_dir / "district_points.csv")}
-    checked_on = max(filter(None, (_updated_on(province_rows), _updated_on(district_rows))), default=None)
+    checked_on = max(
+        filter(None, (_updated_on(province_rows), _updated_on(district_rows))), default=None
+    )
     source = {"source_agency": GEO_SOURCE_AGENCY, "source_url": None, "checked_on": checked_on}
     provinces = [
         {
@@ -256,7 +262,7 @@ def _clock(value: Any, where: str) -> time:
         except ValueError:
             pass
     # YAML 1.1 reads an unquoted 08:30 as the number 510 (base 60).
-    raise ValidationError(f"{where}: {value!r} is not a time; write it quoted, e.g. \"08:30\"")
+    raise ValidationError(f'{where}: {value!r} is not a time; write it quoted, e.g. "08:30"')
 
 
 def parse_hours(value: Any, where: str) -> list[tuple[int, time, time]] | None:
@@ -302,12 +308,23 @@ def _fees(value: Any, where: str) -> list[Record] | None:
     return fees
 
 
+SERVICE_FIELDS = frozenset(
+    "code name_th name_en category aliases agency where_to_apply eligibility documents fees "
+    "deadline penalty processing_time steps legal_basis online hotline source "
+    "province province_code".split()
+)
+
+
 def read_service(path: Path) -> Record:
     entry = _read_yaml(path)
     if not isinstance(entry, dict):
         raise ValidationError(f"{path.name}: expected a mapping")
     code = str(_required(entry, "code", path.name))
     where = f"services/{path.name}"
+    unknown = sorted(set(entry) - SERVICE_FIELDS)
+    if unknown:
+        # A field the schema does not know would silently never reach citizens.
+        logger.warning("%s: fields not in the schema, not stored: %s", where, ", ".join(unknown))
     if code != path.stem:
         raise ValidationError(f"{where}: code {code!r} differs from the file name")
     apply = entry.get("where_to_apply") or {}
@@ -358,9 +375,14 @@ def _faq_overrides(entry: Record, national: Record, where: str) -> Iterator[Reco
         here = f"{where} ({province})"
         if province is None:
             raise ValidationError(f"{where}: an override needs a province code")
-        source = _source(override, here) if override.get("source") else {
-            k: national[k] for k in ("source_agency", "source_title", "source_url", "checked_on")
-        }
+        source = (
+            _source(override, here)
+            if override.get("source")
+            else {
+                k: national[k]
+                for k in ("source_agency", "source_title", "source_url", "checked_on")
+            }
+        )
         yield {
             **national,
             "title": override.get("title") or national["title"],

@@ -5,6 +5,7 @@ written, so a second seed with the same data issues no UPDATE and bumps no
 version. A record an officer changed is left alone and logged, and so is one
 whose key vanished from the data but that an officer touched.
 """
+
 from __future__ import annotations
 
 import logging
@@ -43,8 +44,7 @@ KeyFn = Callable[[Any], Hashable]
 
 def _hours_key(rows: Iterable[Any]) -> list[tuple[Any, ...]]:
     return sorted(
-        (h[0], h[1], h[2]) if isinstance(h, tuple) else (h.weekday, h.opens, h.closes)
-        for h in rows
+        (h[0], h[1], h[2]) if isinstance(h, tuple) else (h.weekday, h.opens, h.closes) for h in rows
     )
 
 
@@ -106,7 +106,9 @@ async def upsert(
             await session.delete(obj)
             counts.deleted += 1
         else:
-            logger.info("%s %s not in the seed data but edited by an officer: kept", table, stale_key)
+            logger.info(
+                "%s %s not in the seed data but edited by an officer: kept", table, stale_key
+            )
     await session.flush()
     return counts
 

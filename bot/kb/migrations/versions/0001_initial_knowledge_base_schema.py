@@ -10,6 +10,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-24
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
