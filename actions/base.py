@@ -1,0 +1,88 @@
+"""The base of every action that answers from the knowledge base."""
+
+from __future__ import annotations
+
+import abc
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.errors import BotError
+from bot.privacy import contains_personal_data
+from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+# Its text is a machine-made payload of coordinates, which can look like a phone number.
+_NO_PERSONAL_DATA_CHECK = {"share_location"}
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def _user_sent_personal_data(tracker: Tracker) -> bool:
+    if latest_intent(tracker) in _NO_PERSONAL_DATA_CHECK:
+        return False
+    return contains_personal_data(tracker.latest_message.get("text") or "")
+
+
+class KnowledgeAction(Action, abc.ABC):
+    """Wraps ``answer`` so that a citizen always gets a polite reply.
+
+    * The answer is drafted on its own dispatcher and only sent when complete,
+      so a failure halfway never leaves half an answer in the chat.
+    * Any ``BotError`` (knowledge base down or slow, bad configuration) and any
+      unexpected bug becomes ``utter_service_unavailable`` (apology + 1111);
+      ``run`` never raises.
+    * When the citizen typed an ID or phone number, ``utter_personal_data_notice``
+      comes first. Replies are built from the knowledge base only: no text the
+      citizen typed is ever echoed.
+
+    ``clock`` returns the current time (tests pass a fixed one); by default it is
+    the wall clock in ``settings.timezone``. rasa-sdk instantiates actions with no
+    arguments, and ``abc`` keeps it from registering this base class.
+    """
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock = clock
+
+    def now(self) -> datetime:
+        if self._clock is not None:
+            return self._clock()
+        return datetime.now(ZoneInfo(get_settings().timezone))
+
+    @abc.abstractmethod
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the answer to ``dispatcher`` and return the events."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        if _user_sent_personal_data(tracker):
+            dispatcher.utter_message(response="utter_personal_data_notice")
+        draft = CollectingDispatcher()
+        try:
+            events = await self.answer(draft, tracker, domain)
+        except BotError as exc:
+            logger.warning("%s could not answer: %s", self.name(), exc.code)
+            logger.debug("%s failure detail", self.name(), exc_info=True)
+            dispatcher.utter_message(response="utter_service_unavailable")
+            return []
+        except Exception:  # a bug must still not leave the citizen without a reply
+            logger.exception("%s failed unexpectedly", self.name())
+            dispatcher.utter_message(response="utter_service_unavailable")
+            return []
+        dispatcher.messages.extend(draft.messages)
+        return events

@@ -1,0 +1,152 @@
+"""When unsure: "did you mean" buttons; a bare answer continues the pending question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.interfaces import NLU_FALLBACK_INTENT_NAME
+from rasa_sdk.types import DomainDict
+
+from actions.base import KnowledgeAction
+from actions.faq import RETRIEVAL_INTENT, faq_key
+from actions.kb import knowledge_base
+from actions.offices import PENDING_OFFICE_HOURS, find_offices
+from actions.places import canonical, latest_entity, latest_place, message_entities
+from actions.services import (
+    ASPECT_BY_INTENT,
+    ASPECTS,
+    FOLLOW_UP_ASPECTS,
+    answer_service,
+    ask_which_service,
+    intent_payload,
+)
+from bot.errors import BotError, NotFoundError
+
+# How each intent reads on a "did you mean" button (like Sara's intent_description_mapping).
+INTENT_DESCRIPTIONS: dict[str, str] = {
+    "greet": "ทักทาย",
+    "goodbye": "จบการสนทนา",
+    "thank": "ขอบคุณ",
+    "affirm": "ใช่",
+    "deny": "ไม่ใช่",
+    "bot_challenge": "ถามว่ากำลังคุยกับระบบอัตโนมัติหรือไม่",
+    "help": "ดูว่าผู้ช่วยช่วยอะไรได้บ้าง",
+    "inform": "ระบุงานบริการหรือสถานที่",
+    "ask_service": "ข้อมูลงานบริการโดยสรุป",
+    "ask_documents": "เอกสารที่ต้องใช้",
+    "ask_fee": "ค่าธรรมเนียม",
+    "ask_deadline": "กำหนดเวลาและค่าปรับ",
+    "ask_processing_time": "ระยะเวลาดำเนินการ",
+    "ask_steps": "ขั้นตอนการยื่นคำขอ",
+    "ask_eligibility": "คุณสมบัติผู้ยื่นคำขอ",
+    "ask_where_to_apply": "สถานที่ยื่นคำขอ",
+    "ask_online": "ยื่นคำขอออนไลน์",
+    "find_office": "หาสำนักงานใกล้คุณ",
+    "ask_office_hours": "เวลาเปิด-ปิดของสำนักงาน",
+    "faq": "คำถามที่พบบ่อย",
+}
+# Not offered: "อย่างอื่น" stands for out_of_scope, and these need data a button lacks.
+_NOT_OFFERED = {NLU_FALLBACK_INTENT_NAME, "out_of_scope", "share_location", "feedback"}
+MAX_CANDIDATES = 3
+ASK_AFFIRMATION_TEXT = "ขออภัยค่ะ ไม่แน่ใจว่าหมายถึงเรื่องใด ช่วยเลือกจากตัวเลือกด้านล่างได้ไหมคะ"
+SOMETHING_ELSE = {"title": "อย่างอื่น", "payload": "/out_of_scope"}
+
+
+async def _describe(intent: str, tracker: Tracker, entities: dict[str, Any]) -> str:
+    """The intent's description, naming the service or FAQ when the knowledge base can."""
+    description = INTENT_DESCRIPTIONS[intent]
+    kb = knowledge_base()
+    try:
+        if intent in ASPECT_BY_INTENT and "service" in entities:
+            return f"{description}: {(await kb.service(entities['service'])).name_th}"
+        if intent == RETRIEVAL_INTENT and (key := faq_key(tracker)) is not None:
+            return f"{description}: {(await kb.faq(key, entities.get('province'))).title}"
+    except BotError:  # a plainer button beats no buttons
+        pass
+    return description
+
+
+class ActionDefaultAskAffirmation(KnowledgeAction):
+    """Buttons for the two or three likeliest intents, with the message's entities kept."""
+
+    def name(self) -> str:
+        return "action_default_ask_affirmation"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        entities = message_entities(tracker)
+        candidates = []
+        for ranked in tracker.latest_message.get("intent_ranking") or []:
+            intent = ranked.get("name")
+            if intent in INTENT_DESCRIPTIONS and intent not in _NOT_OFFERED:
+                if intent == "inform" and not entities:
+                    continue
+                candidates.append(intent)
+            if len(candidates) == MAX_CANDIDATES:
+                break
+        if not candidates:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
+        buttons = [
+            {
+                "title": await _describe(intent, tracker, entities),
+                "payload": intent_payload(intent, entities),
+            }
+            for intent in candidates
+        ]
+        dispatcher.utter_message(text=ASK_AFFIRMATION_TEXT, buttons=[*buttons, SOMETHING_ELSE])
+        return []
+
+
+async def _ask_what_about(
+    dispatcher: CollectingDispatcher, tracker: Tracker, service_code: str
+) -> list[EventType]:
+    try:
+        service = await knowledge_base().service(service_code)
+    except NotFoundError:
+        return await ask_which_service(dispatcher, tracker, "overview")
+    buttons = [
+        {
+            "title": ASPECTS[key].title,
+            "payload": intent_payload(ASPECTS[key].intent, {"service": service.code}),
+        }
+        for key in FOLLOW_UP_ASPECTS
+    ]
+    text = f"เรื่อง{service.name_th}นะคะ ต้องการทราบข้อมูลส่วนไหนคะ"
+    dispatcher.utter_message(text=text, buttons=buttons)
+    return [SlotSet("service", service.code)]
+
+
+class ActionHandleInform(KnowledgeAction):
+    """A bare answer ("พาสปอร์ต", "เชียงใหม่") continues the question that was pending."""
+
+    def name(self) -> str:
+        return "action_handle_inform"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        pending = tracker.get_slot("pending_aspect")
+        service = latest_entity(tracker, "service")
+        place_given = any(
+            latest_entity(tracker, e) is not None
+            for e in ("latitude", "district", "province", "office_type")
+        )
+        if service is not None:
+            if pending in ASPECTS:
+                return await answer_service(dispatcher, tracker, [service], pending, self.now())
+            return await _ask_what_about(dispatcher, tracker, service)
+        if place_given:
+            slot_service = canonical("service", tracker.get_slot("service"))
+            if pending == "where_to_apply" and slot_service and latest_place(tracker):
+                return await answer_service(
+                    dispatcher, tracker, [slot_service], pending, self.now()
+                )
+            hours_first = pending == PENDING_OFFICE_HOURS
+            return await find_offices(dispatcher, tracker, self.now(), hours_first=hours_first)
+        dispatcher.utter_message(response="utter_ask_rephrase")
+        return []

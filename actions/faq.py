@@ -1,0 +1,65 @@
+"""Answers to frequently asked questions, with a province's own answer where it has one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import KnowledgeAction
+from actions.kb import knowledge_base
+from actions.places import entity_or_slot
+from actions.thai import source_line
+from bot.errors import NotFoundError
+
+RETRIEVAL_INTENT = "faq"
+_KEY_PREFIX = f"{RETRIEVAL_INTENT}/"
+
+
+def _faq_key(message: dict[str, Any]) -> str | None:
+    selected = (message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
+    key = (selected.get("response") or {}).get("intent_response_key") or ""
+    return key.removeprefix(_KEY_PREFIX) or None
+
+
+def faq_key(tracker: Tracker) -> str | None:
+    """The FAQ the response selector picked for the latest message.
+
+    A "did you mean" button sends the bare payload ``/faq``, which carries no
+    selection: then the selection made for the message before it counts.
+    """
+    key = _faq_key(tracker.latest_message)
+    if key is not None:
+        return key
+    users = [e.get("parse_data") or {} for e in tracker.events if e.get("event") == "user"]
+    return _faq_key(users[-2]) if len(users) >= 2 else None
+
+
+class ActionAnswerFaq(KnowledgeAction):
+    """The answer to the selected FAQ (province override first), its source, then feedback."""
+
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        key = faq_key(tracker)
+        if key is None:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        try:
+            faq = await knowledge_base().faq(key, entity_or_slot(tracker, "province"))
+        except NotFoundError:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        lines = [faq.answer.strip()]
+        if faq.source_agency:
+            lines.append(source_line(faq.source_agency, faq.checked_on))
+        dispatcher.utter_message(text="\n".join(lines))
+        dispatcher.utter_message(response="utter_ask_feedback")
+        events: list[EventType] = [SlotSet("last_topic", f"faq:{key}")]
+        return events

@@ -1,0 +1,167 @@
+"""Finding offices: nearest to a shared location, or in a named district or province."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import KnowledgeAction, latest_intent
+from actions.cards import OfficeEntry, OfficesCard, custom_payload
+from actions.kb import knowledge_base
+from actions.places import Place, entity_or_slot, latest_place
+from actions.thai import distance, district_label, province_label
+from bot.errors import NotFoundError
+from bot.kb.hours import LOOKAHEAD_DAYS, format_hours, open_status
+from bot.kb.models import Office
+
+NEAREST_LIMIT = 3
+AREA_LIMIT = 5
+PENDING_OFFICE = "office"
+PENDING_OFFICE_HOURS = "office_hours"
+
+APPROXIMATE_NOTE = (
+    "* ตำแหน่งโดยประมาณ: เป็นจุดกึ่งกลางของอำเภอ/เขต ไม่ใช่ที่ตั้งจริงของสำนักงาน ระยะทางจึงเป็นค่าประมาณค่ะ"
+)
+NO_OFFICES_TEXT = "ขออภัยค่ะ ยังไม่พบข้อมูลสำนักงานในพื้นที่นี้ สอบถามได้ที่ศูนย์บริการข้อมูลภาครัฐเพื่อประชาชน โทร 1111 ค่ะ"
+
+
+async def _entry(office: Office, distance_km: float | None, now: datetime) -> OfficeEntry:
+    kb = knowledge_base()
+    today = now.date()
+    holidays = await kb.holidays_between(
+        today, today + timedelta(days=LOOKAHEAD_DAYS), province_code=office.province_code
+    )
+    status = open_status(office.hours, office.closed_on_public_holidays, now, holidays)
+    type_names = await kb.office_type_names()
+    return OfficeEntry(
+        code=office.code,
+        name=office.name_th,
+        type_label=type_names.get(office.office_type, ""),
+        distance_km=round(distance_km, 2) if distance_km is not None else None,
+        location_is_approximate=office.location_is_approximate,
+        address=office.address,
+        hours=format_hours(office.hours, office.closed_on_public_holidays),
+        open_now=status.is_open,
+        status=status.text,
+        phone=office.phone,
+        map_url=office.map_url,
+        latitude=office.latitude,
+        longitude=office.longitude,
+    )
+
+
+def _entry_lines(number: int, entry: OfficeEntry, *, hours_first: bool) -> list[str]:
+    lines = [f"{number}. {entry['name']}"]
+    if entry["distance_km"] is not None:
+        lines.append(f"   ห่างประมาณ {distance(entry['distance_km'])}")
+    hours = [f"   ตอนนี้: {entry['status']}", f"   เวลาทำการ: {entry['hours']}"]
+    lines += hours if hours_first else hours[::-1]
+    if entry["address"]:
+        lines.append(f"   ที่อยู่: {entry['address']}")
+    if entry["phone"]:
+        lines.append(f"   โทร {entry['phone']}")
+    if entry["map_url"]:
+        approximate = " (ตำแหน่งโดยประมาณ*)" if entry["location_is_approximate"] else ""
+        lines.append(f"   แผนที่{approximate}: {entry['map_url']}")
+    return lines
+
+
+async def send_offices(
+    dispatcher: CollectingDispatcher,
+    title: str,
+    found: Sequence[tuple[Office, float | None]],
+    now: datetime,
+    *,
+    hours_first: bool = False,
+) -> None:
+    """One message: the offices as numbered text, and the same list as an offices card."""
+    entries = [await _entry(office, km, now) for office, km in found]
+    lines = [f"{title}ค่ะ"]
+    for number, entry in enumerate(entries, start=1):
+        lines += _entry_lines(number, entry, hours_first=hours_first)
+    if any(e["location_is_approximate"] and e["map_url"] for e in entries):
+        lines.append(APPROXIMATE_NOTE)
+    card = OfficesCard(type="offices", title=title, offices=entries)
+    dispatcher.utter_message(text="\n".join(lines), json_message=custom_payload(card))
+
+
+async def offices_for(
+    place: Place, office_types: Sequence[str] | None, *, limit: int | None = None
+) -> tuple[str, list[tuple[Office, float | None]]]:
+    """A Thai heading naming the place, and its offices (best first) with distances.
+
+    Raises:
+        NotFoundError: the district or province code does not exist.
+    """
+    kb = knowledge_base()
+    if place.kind == "point":
+        assert place.latitude is not None and place.longitude is not None
+        nearest = await kb.nearest_offices(
+            place.latitude, place.longitude, office_types=office_types, limit=limit or NEAREST_LIMIT
+        )
+        return "ใกล้ตำแหน่งของคุณ", [(office, km) for office, km in nearest]
+    assert place.code is not None
+    if place.kind == "district":
+        area = district_label(await kb.district(place.code))
+        found = await kb.offices_in_area(
+            district_code=place.code, office_types=office_types, limit=limit or AREA_LIMIT
+        )
+    else:
+        area = province_label(await kb.province(place.code))
+        found = await kb.offices_in_area(
+            province_code=place.code, office_types=office_types, limit=limit or AREA_LIMIT
+        )
+    return f"ใน{area}", [(office, None) for office in found]
+
+
+def _topic(place: Place, hours_first: bool) -> str:
+    kind = "office_hours" if hours_first else "office"
+    return f"{kind}:{place.code or 'nearby'}"
+
+
+async def find_offices(
+    dispatcher: CollectingDispatcher, tracker: Tracker, now: datetime, *, hours_first: bool
+) -> list[EventType]:
+    """Answer with the offices of the latest place, or ask where (remembering the question)."""
+    place = latest_place(tracker)
+    pending = PENDING_OFFICE_HOURS if hours_first else PENDING_OFFICE
+    if place is None:
+        dispatcher.utter_message(response="utter_ask_location")
+        return [SlotSet("pending_aspect", pending)]
+    office_type = entity_or_slot(tracker, "office_type")
+    try:
+        where, found = await offices_for(place, [office_type] if office_type else None)
+    except NotFoundError:  # a stale or unknown area code: ask afresh
+        dispatcher.utter_message(response="utter_ask_location")
+        return [SlotSet("pending_aspect", pending)]
+    events: list[EventType] = [SlotSet("last_topic", _topic(place, hours_first))]
+    if tracker.get_slot("pending_aspect") is not None:
+        events.append(SlotSet("pending_aspect", None))
+    if not found:
+        dispatcher.utter_message(text=NO_OFFICES_TEXT)
+        return events
+    type_names = await knowledge_base().office_type_names()
+    noun = type_names.get(office_type, "สำนักงาน") if office_type else "สำนักงาน"
+    title = f"เวลาทำการของ{noun}{where}" if hours_first else f"{noun}{where}"
+    await send_offices(dispatcher, title, found, now, hours_first=hours_first)
+    dispatcher.utter_message(response="utter_ask_feedback")
+    return events
+
+
+class ActionFindOffice(KnowledgeAction):
+    """Offices near a shared location or in a district/province, with hours and open-now."""
+
+    def name(self) -> str:
+        return "action_find_office"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        hours_first = latest_intent(tracker) == "ask_office_hours"
+        return await find_offices(dispatcher, tracker, self.now(), hours_first=hours_first)

@@ -1,0 +1,327 @@
+"""Answers about one government service: documents, fees, deadlines, where to apply ..."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import KnowledgeAction, latest_intent
+from actions.cards import ServiceCard, custom_payload
+from actions.kb import knowledge_base
+from actions.offices import offices_for, send_offices
+from actions.places import canonical, entity_values, latest_place
+from actions.thai import number, source_line
+from bot.errors import NotFoundError
+from bot.kb.models import Service
+from bot.kb.models.offices import DISTRICT_OFFICE_TYPES, PROVINCE_OFFICE_TYPES
+
+
+@dataclass(frozen=True)
+class Aspect:
+    """One thing a citizen asks about a service, and the intent that asks it."""
+
+    key: str
+    title: str
+    intent: str
+
+
+ASPECTS: dict[str, Aspect] = {
+    a.key: a
+    for a in (
+        Aspect("overview", "ข้อมูลโดยสรุป", "ask_service"),
+        Aspect("documents", "เอกสารที่ต้องใช้", "ask_documents"),
+        Aspect("fee", "ค่าธรรมเนียม", "ask_fee"),
+        Aspect("deadline", "กำหนดเวลา", "ask_deadline"),
+        Aspect("processing_time", "ระยะเวลาดำเนินการ", "ask_processing_time"),
+        Aspect("steps", "ขั้นตอน", "ask_steps"),
+        Aspect("eligibility", "คุณสมบัติผู้ยื่นคำขอ", "ask_eligibility"),
+        Aspect("where_to_apply", "สถานที่ยื่นคำขอ", "ask_where_to_apply"),
+        Aspect("online", "ช่องทางออนไลน์", "ask_online"),
+    )
+}
+ASPECT_BY_INTENT = {a.intent: a.key for a in ASPECTS.values()}
+# What "tell me about X" offers next, in this order.
+FOLLOW_UP_ASPECTS = ("documents", "fee", "where_to_apply", "processing_time", "steps", "online")
+
+# Offered as buttons when the citizen did not say which service; the most
+# asked-about first. Codes missing from the knowledge base are skipped.
+POPULAR_SERVICES = (
+    "id_card_renewal",
+    "id_card_lost",
+    "house_move_in",
+    "birth_registration",
+    "marriage_registration",
+    "death_registration",
+)
+POPULAR_LIMIT = 5
+# The office types whose offices the knowledge base lists (generated from geography).
+OFFICE_TYPES_WITH_RECORDS = (*DISTRICT_OFFICE_TYPES, *PROVINCE_OFFICE_TYPES)
+MORE_SERVICES_TEXT = "ยังมีเรื่องที่ถามมาด้วย เลือกเพื่อดูคำตอบได้เลยค่ะ"
+
+
+def intent_payload(intent: str, entities: dict[str, Any]) -> str:
+    """``/ask_fee{"service": "passport"}``: a button that sends an intent with entities."""
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
+
+
+# Wording ------------------------------------------------------------------------
+
+
+def agency_contact(service: Service) -> str:
+    """The agency and its hotline when known: never a made-up number."""
+    hotline = service.effective_hotline
+    agency = service.agency.name_th
+    return f"{agency} โทร {hotline}" if hotline else agency
+
+
+def unknown(service: Service, what: str) -> str:
+    return f"ไม่มีข้อมูล{what}ที่ยืนยันได้ กรุณาสอบถาม {agency_contact(service)}"
+
+
+def fee_amount(service: Service, fee: dict[str, Any]) -> str:
+    amount = fee.get("amount")
+    if amount is None:
+        return unknown(service, "ค่าธรรมเนียม")
+    if amount == 0:
+        return "ฟรี"
+    return f"{number(amount)} {fee.get('unit') or 'บาท'}"
+
+
+def fee_lines(service: Service) -> list[str]:
+    if service.fees is None:
+        return [unknown(service, "ค่าธรรมเนียม")]
+    if not service.fees:
+        return ["ไม่เสียค่าธรรมเนียม"]
+    lines = []
+    for fee in service.fees:
+        condition = fee.get("condition")
+        amount = fee_amount(service, fee)
+        lines.append(f"{condition}: {amount}" if condition else amount)
+    return lines
+
+
+def fee_summary(service: Service) -> str | None:
+    """The fees on one line for the card; None when they are not known."""
+    if service.fees is None:
+        return None
+    if not service.fees:
+        return "ไม่เสียค่าธรรมเนียม"
+    parts = []
+    for fee in service.fees:
+        amount = fee.get("amount")
+        text = "ไม่มีข้อมูลที่ยืนยันได้" if amount is None else fee_amount(service, fee)
+        condition = fee.get("condition")
+        parts.append(f"{text} ({condition})" if condition else text)
+    return "; ".join(parts)
+
+
+def _listed(service: Service, items: list[str] | str | None, what: str) -> list[str]:
+    if isinstance(items, str):
+        items = [items]
+    return list(items) if items else [unknown(service, what)]
+
+
+async def office_type_list(service: Service) -> str:
+    names = await knowledge_base().office_type_names()
+    return ", ".join(names.get(code, code) for code in service.office_types)
+
+
+async def where_lines(service: Service) -> list[str]:
+    lines = []
+    if service.office_types:
+        lines.append(f"ยื่นได้ที่ {await office_type_list(service)}")
+    if service.where_note:
+        lines.append(service.where_note)
+    if not lines:
+        return [unknown(service, "สถานที่ยื่นคำขอ")]
+    if not any(t in OFFICE_TYPES_WITH_RECORDS for t in service.office_types):
+        # No office list to show for these types: say who knows the addresses.
+        lines.append(f"สอบถามที่ตั้งสำนักงานได้ที่ {agency_contact(service)}")
+    return lines
+
+
+async def aspect_lines(service: Service, aspect: str) -> list[str]:
+    """The body of the answer, one fact per line, without bullets."""
+    if aspect == "documents":
+        if service.documents == []:
+            return ["ไม่ต้องใช้เอกสารประกอบ"]
+        return _listed(service, service.documents, "เอกสารที่ต้องใช้")
+    if aspect == "fee":
+        return fee_lines(service)
+    if aspect == "deadline":
+        lines = [service.deadline] if service.deadline else [unknown(service, "กำหนดเวลา")]
+        if service.penalty:
+            lines.append(f"หากเกินกำหนด: {service.penalty}")
+        return lines
+    if aspect == "processing_time":
+        return _listed(service, service.processing_time, "ระยะเวลาดำเนินการ")
+    if aspect == "steps":
+        return _listed(service, service.steps, "ขั้นตอน")
+    if aspect == "eligibility":
+        return _listed(service, service.eligibility, "คุณสมบัติผู้ยื่นคำขอ")
+    if aspect == "where_to_apply":
+        return await where_lines(service)
+    if aspect == "online":
+        if not service.online_name and not service.online_url:
+            return [unknown(service, "ช่องทางออนไลน์")]
+        lines = [f"ยื่นออนไลน์ได้ทาง {service.online_name}"] if service.online_name else []
+        if service.online_url:
+            lines.append(f"เว็บไซต์ {service.online_url}")
+        return lines
+    # overview: the three things every citizen needs before going.
+    if service.documents == []:
+        documents = "ไม่ต้องใช้เอกสารประกอบ"
+    elif service.documents:
+        documents = ", ".join(service.documents)
+    else:
+        documents = unknown(service, "เอกสารที่ต้องใช้")
+    fee = fee_summary(service) or unknown(service, "ค่าธรรมเนียม")
+    return [
+        f"เอกสารที่ต้องใช้: {documents}",
+        f"ค่าธรรมเนียม: {fee}",
+        f"สถานที่ยื่นคำขอ: {'; '.join(await where_lines(service))}",
+    ]
+
+
+def service_source(service: Service) -> str:
+    return source_line(service.source_agency or service.agency.name_th, service.checked_on)
+
+
+def answer_text(service: Service, aspect: Aspect, lines: list[str]) -> str:
+    numbered = aspect.key == "steps" and service.steps
+    body = [f"{i}. {line}" if numbered else f"• {line}" for i, line in enumerate(lines, 1)]
+    return "\n".join([f"{aspect.title}สำหรับ{service.name_th}ค่ะ", *body, service_source(service)])
+
+
+def service_card(service: Service, aspect: Aspect, lines: list[str]) -> ServiceCard:
+    return ServiceCard(
+        type="service",
+        code=service.code,
+        name=service.name_th,
+        aspect=aspect.key,
+        title=aspect.title,
+        lines=lines,
+        fee=fee_summary(service),
+        processing_time=service.processing_time,
+        source=service_source(service),
+        source_url=service.source_url,
+        checked_on=service.checked_on.isoformat() if service.checked_on else None,
+        hotline=service.effective_hotline,
+    )
+
+
+# Conversation ---------------------------------------------------------------------
+
+
+async def ask_which_service(
+    dispatcher: CollectingDispatcher, tracker: Tracker, aspect: str
+) -> list[EventType]:
+    """Ask which service, with buttons; remember the aspect for the bare answer."""
+    services = {s.code: s for s in await knowledge_base().services()}
+    codes = [c for c in POPULAR_SERVICES if c in services]
+    codes += [c for c in services if c not in codes]
+    buttons = [
+        {"title": services[c].name_th, "payload": intent_payload("inform", {"service": c})}
+        for c in codes[:POPULAR_LIMIT]
+    ]
+    dispatcher.utter_message(response="utter_ask_service", buttons=buttons)
+    return [SlotSet("pending_aspect", aspect)]
+
+
+async def _nearest_matching_office(
+    dispatcher: CollectingDispatcher, tracker: Tracker, service: Service, now: datetime
+) -> None:
+    place = latest_place(tracker)
+    if place is None or not service.office_types:
+        return
+    try:
+        where, found = await offices_for(
+            place, service.office_types, limit=3 if place.kind == "province" else 1
+        )
+    except NotFoundError:
+        return
+    if found:
+        await send_offices(dispatcher, f"สำนักงานที่ยื่นได้{where}", found, now)
+
+
+async def _offer_others(
+    dispatcher: CollectingDispatcher, aspect: Aspect, others: Sequence[str]
+) -> None:
+    buttons = []
+    for code in others:
+        try:
+            other = await knowledge_base().service(code)
+        except NotFoundError:
+            continue
+        payload = intent_payload(aspect.intent, {"service": code})
+        buttons.append({"title": other.name_th, "payload": payload})
+    if buttons:
+        dispatcher.utter_message(text=MORE_SERVICES_TEXT, buttons=buttons)
+
+
+async def answer_service(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    codes: Sequence[str],
+    aspect_key: str,
+    now: datetime,
+) -> list[EventType]:
+    """Answer ``aspect_key`` of the first service in ``codes`` and offer the others.
+
+    Unknown or missing service: ask which one instead.
+    """
+    if not codes:
+        return await ask_which_service(dispatcher, tracker, aspect_key)
+    try:
+        service = await knowledge_base().service(codes[0])
+    except NotFoundError:
+        return await ask_which_service(dispatcher, tracker, aspect_key)
+    aspect = ASPECTS[aspect_key]
+    lines = await aspect_lines(service, aspect.key)
+    dispatcher.utter_message(
+        text=answer_text(service, aspect, lines),
+        json_message=custom_payload(service_card(service, aspect, lines)),
+    )
+    if aspect.key == "where_to_apply":
+        await _nearest_matching_office(dispatcher, tracker, service, now)
+    await _offer_others(dispatcher, aspect, codes[1:])
+    dispatcher.utter_message(response="utter_ask_feedback")
+    events: list[EventType] = [
+        SlotSet("service", service.code),
+        SlotSet("last_topic", f"service:{service.code}:{aspect.key}"),
+    ]
+    if tracker.get_slot("pending_aspect") is not None:
+        events.append(SlotSet("pending_aspect", None))
+    return events
+
+
+def asked_aspect(tracker: Tracker) -> str:
+    """The aspect of the latest question; for a bare answer, the one still pending."""
+    aspect = ASPECT_BY_INTENT.get(latest_intent(tracker) or "")
+    if aspect is None:
+        pending = tracker.get_slot("pending_aspect")
+        aspect = pending if pending in ASPECTS else "overview"
+    return aspect
+
+
+class ActionAnswerService(KnowledgeAction):
+    """Answer the asked aspect of the named service, or of the one talked about before."""
+
+    def name(self) -> str:
+        return "action_answer_service"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        codes = entity_values(tracker.latest_message, "service")
+        if not codes and (code := canonical("service", tracker.get_slot("service"))):
+            codes = [code]
+        return await answer_service(dispatcher, tracker, codes, asked_aspect(tracker), self.now())

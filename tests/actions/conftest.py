@@ -1,0 +1,81 @@
+"""Real SDK objects and a real SQLite knowledge base for the action tests.
+
+The knowledge base is seeded once per session from the small data in
+``fixtures/kb`` and ``fixtures/geo`` by the project's own seed, and every test
+gets a fresh copy of the file, so a test that writes cannot affect another.
+Settings come from the environment, as in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.kb import close_knowledge_base
+from bot.kb.db import Database
+from bot.kb.seed import run_seed
+from bot.paths import ROOT
+from bot.settings import get_settings
+from tests.actions.support import FIXTURES, PSEUDONYM_KEY
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def seeded_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("kb-template") / "kb.sqlite3"
+
+    async def seed() -> None:
+        db = Database(sqlite_url(path))
+        try:
+            await run_seed(db, FIXTURES / "kb", FIXTURES / "geo")
+        finally:
+            await db.dispose()
+
+    asyncio.run(seed())
+    return path
+
+
+@pytest.fixture
+def use_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """Point the process settings at a test environment (``KEY=value`` overrides)."""
+
+    def apply(**env: str) -> None:
+        base = {"APP_ENV": "test", "PSEUDONYM_KEY": PSEUDONYM_KEY, "KB_TIMEOUT_SECONDS": "2"}
+        for key, value in {**base, **env}.items():
+            monkeypatch.setenv(key, value)
+        get_settings.cache_clear()
+
+    yield apply
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+async def kb_path(
+    seeded_kb: Path, tmp_path: Path, use_settings: Callable[..., None]
+) -> AsyncIterator[Path]:
+    """A private copy of the seeded knowledge base, which the actions will use."""
+    path = tmp_path / "kb.sqlite3"
+    shutil.copyfile(seeded_kb, path)
+    use_settings(KB_DATABASE_URL=sqlite_url(path))
+    yield path
+    await close_knowledge_base()
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))

@@ -1,0 +1,95 @@
+"""The "did you mean" buttons, and bare answers that continue a pending question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rasa_sdk.events import SlotSet
+
+from actions.fallback import ActionDefaultAskAffirmation, ActionHandleInform
+from tests.actions.support import (
+    FEEDBACK,
+    TUESDAY_MORNING,
+    button,
+    fixed_clock,
+    load_tracker,
+    sent,
+)
+
+
+async def test_top_intents_as_buttons_keeping_the_entities(
+    kb_path: Path, dispatcher, domain
+) -> None:
+    events = await ActionDefaultAskAffirmation().run(
+        dispatcher, load_tracker("nlu_fallback_passport"), domain
+    )
+
+    assert dispatcher.messages == [
+        sent(
+            "ขออภัยค่ะ ไม่แน่ใจว่าหมายถึงเรื่องใด ช่วยเลือกจากตัวเลือกด้านล่างได้ไหมคะ",
+            buttons=[
+                button("ค่าธรรมเนียม: ทำหนังสือเดินทาง", '/ask_fee{"service": "passport"}'),
+                button(
+                    "ระยะเวลาดำเนินการ: ทำหนังสือเดินทาง",
+                    '/ask_processing_time{"service": "passport"}',
+                ),
+                button("หาสำนักงานใกล้คุณ", '/find_office{"service": "passport"}'),
+                button("อย่างอื่น", "/out_of_scope"),
+            ],
+        )
+    ]
+    assert events == []
+
+
+async def test_bare_service_answers_the_pending_aspect(kb_path: Path, dispatcher, domain) -> None:
+    action = ActionHandleInform(clock=fixed_clock(TUESDAY_MORNING))
+    events = await action.run(dispatcher, load_tracker("inform_service_pending_fee"), domain)
+
+    assert dispatcher.messages[0]["text"].splitlines()[0] == "ค่าธรรมเนียมสำหรับทำหนังสือเดินทางค่ะ"
+    assert dispatcher.messages[-1] == sent(response=FEEDBACK)
+    assert events == [
+        SlotSet("service", "passport"),
+        SlotSet("last_topic", "service:passport:fee"),
+        SlotSet("pending_aspect", None),
+    ]
+
+
+async def test_bare_service_without_a_question_asks_what_about_it(
+    kb_path: Path, dispatcher, domain
+) -> None:
+    events = await ActionHandleInform().run(
+        dispatcher, load_tracker("inform_service_no_pending"), domain
+    )
+
+    payload = '{"service": "passport"}'
+    assert dispatcher.messages == [
+        sent(
+            "เรื่องทำหนังสือเดินทางนะคะ ต้องการทราบข้อมูลส่วนไหนคะ",
+            buttons=[
+                button("เอกสารที่ต้องใช้", f"/ask_documents{payload}"),
+                button("ค่าธรรมเนียม", f"/ask_fee{payload}"),
+                button("สถานที่ยื่นคำขอ", f"/ask_where_to_apply{payload}"),
+                button("ระยะเวลาดำเนินการ", f"/ask_processing_time{payload}"),
+                button("ขั้นตอน", f"/ask_steps{payload}"),
+                button("ช่องทางออนไลน์", f"/ask_online{payload}"),
+            ],
+        )
+    ]
+    assert events == [SlotSet("service", "passport")]
+
+
+async def test_bare_place_answers_the_pending_office_hours(
+    kb_path: Path, dispatcher, domain
+) -> None:
+    action = ActionHandleInform(clock=fixed_clock(TUESDAY_MORNING))
+    events = await action.run(dispatcher, load_tracker("inform_place_pending_hours"), domain)
+
+    assert dispatcher.messages[0]["text"].splitlines()[:3] == [
+        "เวลาทำการของสำนักงานในอำเภอจอมทองค่ะ",
+        "1. ที่ว่าการอำเภอจอมทอง",
+        "   ตอนนี้: เปิดอยู่ พักเที่ยง 12:00–13:00 น. ปิด 16:30 น.",
+    ]
+    assert events == [
+        SlotSet("last_topic", "office_hours:5002"),
+        SlotSet("pending_aspect", None),
+    ]

@@ -1,0 +1,91 @@
+"""The knowledge-base adapter: one engine, a short cache, errors as the actions expect them."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from actions.kb import CACHE_TTL_SECONDS, KnowledgeBase, TTLCache, knowledge_base
+from bot.errors import NotFoundError
+from bot.kb.db import Database
+from bot.kb.models import Service
+from bot.settings import get_settings
+from tests.actions.conftest import sqlite_url
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_cache_entries_expire_after_the_ttl() -> None:
+    clock = FakeTime()
+    cache = TTLCache(10.0, clock=clock)
+    cache.put("k", "v")
+
+    clock.now += 9.9
+    assert cache.get("k") == (True, "v")
+    clock.now += 0.1
+    assert cache.get("k") == (False, None)
+
+
+def test_a_full_cache_drops_expired_entries_first_then_the_oldest() -> None:
+    clock = FakeTime()
+    cache = TTLCache(10.0, max_entries=4, clock=clock)
+    for key in "ab":
+        cache.put(key, key)
+    clock.now += 11
+    for key in "cde":
+        cache.put(key, key)
+    assert len(cache) == 3  # a and b made room for e
+
+    for key in "fg":
+        cache.put(key, key)
+    assert len(cache) == 3  # full of live entries: the oldest half (c, d) went
+    assert [key for key in "cdefg" if cache.get(key)[0]] == ["e", "f", "g"]
+
+
+def test_the_documented_ttl_is_ten_seconds() -> None:
+    assert CACHE_TTL_SECONDS == 10.0
+
+
+async def test_an_officer_edit_shows_once_the_ttl_has_passed(kb_path: Path) -> None:
+    kb = KnowledgeBase(get_settings(), cache_ttl=0.2)
+    try:
+        before = await kb.service("passport")
+        db = Database(sqlite_url(kb_path))
+        async with db.session() as session:
+            service = await session.scalar(select(Service).where(Service.code == "passport"))
+            assert service is not None
+            service.processing_time = "ภายใน 3 วันทำการ"
+        await db.dispose()
+
+        cached = await kb.service("passport")
+        await asyncio.sleep(0.25)
+        fresh = await kb.service("passport")
+    finally:
+        await kb.close()
+
+    assert (before.processing_time, cached.processing_time) == (None, None)
+    assert fresh.processing_time == "ภายใน 3 วันทำการ"
+
+
+async def test_one_adapter_and_one_engine_per_process(kb_path: Path) -> None:
+    kb = knowledge_base()
+    await kb.service("passport")
+    engine = kb._db().engine
+    await kb.faq("complaint_channels")
+
+    assert knowledge_base() is kb
+    assert kb._db().engine is engine
+
+
+async def test_a_missing_record_is_not_found_not_an_outage(kb_path: Path) -> None:
+    with pytest.raises(NotFoundError):
+        await knowledge_base().service("no_such_service")
