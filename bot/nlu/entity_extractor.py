@@ -1,0 +1,289 @@
+"""GazetteerEntityExtractor: provinces, districts, services and office types by name.
+
+Tags ``province``, ``district``, ``service`` and ``office_type`` with their
+canonical values (province and district codes, service codes, office type
+keys) and raw-text offsets. Matching runs on the tokens of ``ThaiTokenizer``:
+a spaCy ``PhraseMatcher`` over a Thai ``Doc`` built from those tokens, so a
+gazetteer term matches exactly when the tokenizer cut the message the way it
+cuts the term.
+
+At training time the gazetteer is read from ``data_root`` and every term is
+segmented into the token sequences it can appear as; those patterns are
+stored in the model and the matcher is rebuilt from them on ``load``, so a
+trained model does not read ``data/``.
+
+Decisions:
+- overlapping matches: the longest (in raw characters, then in tokens) wins,
+  then the earliest; "บัตรประชาชนหาย" is the lost-card service rather than
+  "บัตรประชาชน", "อ.เมืองเชียงใหม่" the district rather than the province.
+  A district's span is not also tagged as its province; the province code is
+  the first two digits of the district code.
+- ambiguous names (จอมทอง is khet 1035 of Bangkok and amphoe 5002 of Chiang
+  Mai; "อำเภอเมือง" is the capital district of every province) resolve to the
+  one candidate in a province the same message names (by a province or an
+  unambiguous district); otherwise they are not tagged at all, so no slot gets
+  a guess, and the shorter names inside them may match instead ("อำเภอ" as
+  the district office). A service alias claimed by two services is never
+  tagged (the gazetteer build warns about it).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, NamedTuple, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu import stored
+from bot.nlu.gazetteer import (
+    DISTRICT,
+    OFFICE_TYPE,
+    PROVINCE,
+    SERVICE,
+    Gazetteer,
+    build_gazetteer,
+    sources_fingerprint,
+)
+from bot.nlu.tokenizer import ThaiSegmenter, finer_words, segmenter_from_data
+
+
+class Pattern(NamedTuple):
+    """A token sequence and, per entity type, the values it names."""
+
+    tokens: tuple[str, ...]
+    values: dict[str, tuple[str, ...]]
+
+
+class _Match(NamedTuple):
+    first: int  # token index
+    last: int  # token index, exclusive
+    start: int  # raw offset
+    end: int  # raw offset
+    entity: str
+    values: tuple[str, ...]
+
+
+def build_patterns(
+    gazetteer: Gazetteer, segmenter: ThaiSegmenter, base_segmenter: ThaiSegmenter
+) -> list[Pattern]:
+    """Every token sequence a gazetteer term can appear as, with what it names.
+
+    A term is segmented with the domain dictionary (how the tokenizer cuts it)
+    and with PyThaiNLP's words alone (how it may be cut next to unusual
+    neighbours). Phrases, services and offices also get their finest cut, as
+    when typed with spaces ("บัตร ประชาชน หาย"); a one-word place name does not,
+    or "เชียง ใหม่" would be a province in any sentence that has both words.
+    Terms that normalise alike merge.
+    """
+    merged: dict[tuple[str, ...], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for entry in gazetteer.entries:
+        words = segmenter.words(entry.term)
+        variants = {tuple(words), tuple(base_segmenter.words(entry.term))}
+        if len(words) > 1 or entry.entity in (SERVICE, OFFICE_TYPE):
+            variants.add(tuple(finer_words(words)))
+        for tokens in variants:
+            if tokens:
+                merged[tokens][entry.entity].update(entry.values)
+    return [
+        Pattern(tokens, {entity: tuple(sorted(values)) for entity, values in sorted(by_entity.items())})
+        for tokens, by_entity in sorted(merged.items())
+    ]
+
+
+@lru_cache(maxsize=1)
+def _thai_vocab() -> Any:
+    import spacy
+
+    # spacy.blank("th") is backed by PyThaiNLP; only its vocabulary is used,
+    # since the Doc is built from our own tokens.
+    return spacy.blank("th").vocab
+
+
+class GazetteerMatcher:
+    """PhraseMatcher over the gazetteer patterns plus overlap and ambiguity rules."""
+
+    def __init__(self, patterns: list[Pattern]) -> None:
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+
+        self._doc_class = Doc
+        self._vocab = _thai_vocab()
+        self._matcher = PhraseMatcher(self._vocab, attr="ORTH")
+        self._patterns: dict[int, Pattern] = {}
+        for index, pattern in enumerate(patterns):
+            key = f"gazetteer-{index}"
+            self._matcher.add(key, [Doc(self._vocab, words=list(pattern.tokens))])
+            self._patterns[self._vocab.strings[key]] = pattern
+        self.patterns = patterns
+
+    def match(self, tokens: List[Token]) -> list[_Match]:
+        """Non-overlapping, unambiguous matches over ``tokens``, in text order."""
+        if not tokens:
+            return []
+        words = [token.text for token in tokens]
+        doc = self._doc_class(self._vocab, words=words, spaces=[False] * len(words))
+        found = [
+            _Match(first, last, tokens[first].start, tokens[last - 1].end, entity, values)
+            for match_id, first, last in self._matcher(doc)
+            for entity, values in self._patterns[match_id].values.items()
+        ]
+        return self._without_overlaps(self._resolved(found))
+
+    @staticmethod
+    def _resolved(found: list[_Match]) -> list[_Match]:
+        provinces = {m.values[0] for m in found if m.entity == PROVINCE and len(m.values) == 1}
+        provinces |= {m.values[0][:2] for m in found if m.entity == DISTRICT and len(m.values) == 1}
+        resolved = []
+        for match in found:
+            values = match.values
+            if len(values) > 1 and match.entity == DISTRICT:
+                values = tuple(value for value in values if value[:2] in provinces)
+            if len(values) == 1:
+                resolved.append(match._replace(values=values))
+        return resolved
+
+    @staticmethod
+    def _without_overlaps(matches: list[_Match]) -> list[_Match]:
+        ranked = sorted(matches, key=lambda m: (-(m.end - m.start), -(m.last - m.first), m.first))
+        taken: set[int] = set()
+        kept: list[_Match] = []
+        for match in ranked:
+            span = set(range(match.first, match.last))
+            # Same span, other entity type (a name that is both an office and a
+            # service alias) is kept; any other overlap loses to the longer match.
+            if span & taken and not any(
+                (k.first, k.last) == (match.first, match.last) for k in kept
+            ):
+                continue
+            taken |= span
+            kept.append(match)
+        return sorted(kept, key=lambda m: (m.first, m.entity))
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class GazetteerEntityExtractor(EntityExtractorMixin, GraphComponent):
+    """Tags places, offices and services named in the message with canonical values."""
+
+    RESOURCE_FILE = "gazetteer_patterns.json"
+    FORMAT = 1
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # Same default as ThaiTokenizer, whose dictionary comes from the same data.
+        return {"data_root": "data"}
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["spacy", "pythainlp"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        return sources_fingerprint(config.get("data_root") or cls.get_default_config()["data_root"])
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        patterns: Optional[list[Pattern]] = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._matcher = GazetteerMatcher(patterns) if patterns else None
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GazetteerEntityExtractor:
+        return cls(config, model_storage, resource)
+
+    @property
+    def patterns(self) -> list[Pattern]:
+        return self._matcher.patterns if self._matcher else []
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Builds the patterns from ``data_root`` and stores them in the model."""
+        data_root = Path(self._config["data_root"])
+        patterns = build_patterns(
+            build_gazetteer(data_root), segmenter_from_data(data_root), ThaiSegmenter()
+        )
+        self._matcher = GazetteerMatcher(patterns)
+        self.persist()
+        return self._resource
+
+    def persist(self) -> None:
+        patterns = [
+            {"tokens": list(p.tokens), "values": {e: list(v) for e, v in p.values.items()}}
+            for p in self.patterns
+        ]
+        stored.save(
+            self._model_storage, self._resource, self.RESOURCE_FILE, self.FORMAT, {"patterns": patterns}
+        )
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> GazetteerEntityExtractor:
+        """Rebuilds the matcher from the patterns in the model, never from ``data_root``."""
+        data = stored.load(
+            model_storage, resource, cls.RESOURCE_FILE, cls.FORMAT, "no entities will be tagged"
+        )
+        if data is None:
+            return cls(config, model_storage, resource)
+        patterns = [
+            Pattern(tuple(p["tokens"]), {e: tuple(v) for e, v in p["values"].items()})
+            for p in data["patterns"]
+        ]
+        return cls(config, model_storage, resource, patterns)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._matcher is None:
+            return messages
+        for message in messages:
+            entities = self.extract(message.get(TOKENS_NAMES[TEXT]) or [])
+            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages
+
+    def extract(self, tokens: List[Token]) -> List[Dict[Text, Any]]:
+        """Entity dicts (Rasa format) for a tokenized message."""
+        if self._matcher is None:
+            return []
+        entities = [
+            self.add_processor_name(
+                {
+                    ENTITY_ATTRIBUTE_TYPE: match.entity,
+                    ENTITY_ATTRIBUTE_START: match.start,
+                    ENTITY_ATTRIBUTE_END: match.end,
+                    ENTITY_ATTRIBUTE_VALUE: match.values[0],
+                }
+            )
+            for match in self._matcher.match(tokens)
+        ]
+        return self.add_extractor_name(entities)
