@@ -56,16 +56,13 @@ SOMETHING_ELSE = {"title": "อย่างอื่น", "payload": "/out_of_sc
 
 
 async def _describe(intent: str, tracker: Tracker, entities: dict[str, Any]) -> str:
-    """The intent's description, naming the service or FAQ when the knowledge base can."""
+    """The intent's description, naming the service or FAQ the message was about."""
     description = INTENT_DESCRIPTIONS[intent]
     kb = knowledge_base()
-    try:
-        if intent in ASPECT_BY_INTENT and "service" in entities:
-            return f"{description}: {(await kb.service(entities['service'])).name_th}"
-        if intent == RETRIEVAL_INTENT and (key := faq_key(tracker)) is not None:
-            return f"{description}: {(await kb.faq(key, entities.get('province'))).title}"
-    except BotError:  # a plainer button beats no buttons
-        pass
+    if intent in ASPECT_BY_INTENT and "service" in entities:
+        return f"{description}: {(await kb.service(entities['service'])).name_th}"
+    if intent == RETRIEVAL_INTENT and (key := faq_key(tracker)) is not None:
+        return f"{description}: {(await kb.faq(key, entities.get('province'))).title}"
     return description
 
 
@@ -91,12 +88,14 @@ class ActionDefaultAskAffirmation(KnowledgeAction):
         if not candidates:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
+        titles = [INTENT_DESCRIPTIONS[intent] for intent in candidates]
+        try:
+            titles = [await _describe(intent, tracker, entities) for intent in candidates]
+        except BotError:  # plainer buttons beat none, and one failed lookup is enough
+            pass
         buttons = [
-            {
-                "title": await _describe(intent, tracker, entities),
-                "payload": intent_payload(intent, entities),
-            }
-            for intent in candidates
+            {"title": title, "payload": intent_payload(intent, entities)}
+            for intent, title in zip(candidates, titles, strict=True)
         ]
         dispatcher.utter_message(text=ASK_AFFIRMATION_TEXT, buttons=[*buttons, SOMETHING_ELSE])
         return []

@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import KnowledgeAction
 from actions.kb import knowledge_base
-from actions.places import entity_or_slot
+from actions.places import Place, latest_place
 from actions.thai import source_line
 from bot.errors import NotFoundError
 
@@ -23,6 +23,13 @@ def _faq_key(message: dict[str, Any]) -> str | None:
     selected = (message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     key = (selected.get("response") or {}).get("intent_response_key") or ""
     return key.removeprefix(_KEY_PREFIX) or None
+
+
+def province_of(place: Place | None) -> str | None:
+    """The province of a named place (a district code starts with its province's)."""
+    if place is None or place.code is None:
+        return None
+    return place.code[:2]
 
 
 def faq_key(tracker: Tracker) -> str | None:
@@ -52,7 +59,7 @@ class ActionAnswerFaq(KnowledgeAction):
             dispatcher.utter_message(response="utter_default")
             return []
         try:
-            faq = await knowledge_base().faq(key, entity_or_slot(tracker, "province"))
+            faq = await knowledge_base().faq(key, province_of(latest_place(tracker)))
         except NotFoundError:
             dispatcher.utter_message(response="utter_default")
             return []

@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import KnowledgeAction, latest_intent
 from actions.cards import OfficeEntry, OfficesCard, custom_payload
 from actions.kb import knowledge_base
-from actions.places import Place, entity_or_slot, latest_place
+from actions.places import PLACE_ENTITIES, Place, canonical, latest_entity, latest_place
 from actions.thai import distance, district_label, province_label
 from bot.errors import NotFoundError
 from bot.kb.hours import LOOKAHEAD_DAYS, format_hours, open_status
@@ -120,6 +120,20 @@ async def offices_for(
     return f"ใน{area}", [(office, None) for office in found]
 
 
+def office_type_asked(tracker: Tracker) -> str | None:
+    """The office type of the latest message; the remembered one only if no new place came.
+
+    A type asked about in Bangkok must not filter the offices near a location
+    shared later in Chiang Mai.
+    """
+    office_type = latest_entity(tracker, "office_type")
+    if office_type is None and not any(
+        latest_entity(tracker, entity) is not None for entity in PLACE_ENTITIES
+    ):
+        office_type = canonical("office_type", tracker.get_slot("office_type"))
+    return office_type
+
+
 def _topic(place: Place, hours_first: bool) -> str:
     kind = "office_hours" if hours_first else "office"
     return f"{kind}:{place.code or 'nearby'}"
@@ -134,7 +148,7 @@ async def find_offices(
     if place is None:
         dispatcher.utter_message(response="utter_ask_location")
         return [SlotSet("pending_aspect", pending)]
-    office_type = entity_or_slot(tracker, "office_type")
+    office_type = office_type_asked(tracker)
     try:
         where, found = await offices_for(place, [office_type] if office_type else None)
     except NotFoundError:  # a stale or unknown area code: ask afresh

@@ -22,6 +22,7 @@ _PATTERNS = {
     "district": re.compile(r"\d{4}"),
 }
 COORDINATES = ("latitude", "longitude")
+PLACE_ENTITIES = ("latitude", "longitude", "district", "province")
 _RANGES = {"latitude": 90.0, "longitude": 180.0}
 
 
@@ -56,14 +57,6 @@ def entity_values(message: dict[str, Any], entity: str) -> list[Any]:
 def latest_entity(tracker: Tracker, entity: str) -> Any | None:
     values = entity_values(tracker.latest_message, entity)
     return values[0] if values else None
-
-
-def entity_or_slot(tracker: Tracker, entity: str) -> Any | None:
-    """The latest message's entity, else the slot of the same name."""
-    value = latest_entity(tracker, entity)
-    if value is None:
-        value = canonical(entity, tracker.get_slot(entity))
-    return value
 
 
 def message_entities(tracker: Tracker) -> dict[str, Any]:
@@ -121,14 +114,11 @@ def latest_place(tracker: Tracker) -> Place | None:
     for message in _user_messages(tracker):
         found = {
             entity: values[0]
-            for entity in ("latitude", "longitude", "district", "province")
+            for entity in PLACE_ENTITIES
             if (values := entity_values(message, entity))
         }
         place = _place_in(found)
         if place is not None:
             return place
-    slots = {
-        entity: canonical(entity, tracker.get_slot(entity))
-        for entity in ("latitude", "longitude", "district", "province")
-    }
+    slots = {entity: canonical(entity, tracker.get_slot(entity)) for entity in PLACE_ENTITIES}
     return _place_in(slots)

@@ -7,6 +7,7 @@ from pathlib import Path
 from rasa_sdk.events import SlotSet
 
 from actions.fallback import ActionDefaultAskAffirmation, ActionHandleInform
+from actions.kb import close_knowledge_base
 from tests.actions.support import (
     FEEDBACK,
     TUESDAY_MORNING,
@@ -93,3 +94,18 @@ async def test_bare_place_answers_the_pending_office_hours(
         SlotSet("last_topic", "office_hours:5002"),
         SlotSet("pending_aspect", None),
     ]
+
+
+async def test_without_the_knowledge_base_the_buttons_are_plainer(
+    use_settings, dispatcher, domain
+) -> None:
+    use_settings(KB_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:9/kb")
+    try:
+        await ActionDefaultAskAffirmation().run(
+            dispatcher, load_tracker("nlu_fallback_passport"), domain
+        )
+    finally:
+        await close_knowledge_base()
+
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert titles == ["ค่าธรรมเนียม", "ระยะเวลาดำเนินการ", "หาสำนักงานใกล้คุณ", "อย่างอื่น"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.faq import ActionAnswerFaq
@@ -23,12 +24,11 @@ async def test_national_answer_with_its_source(kb_path: Path, dispatcher, domain
     assert events == [SlotSet("last_topic", "faq:complaint_channels")]
 
 
-async def test_the_province_slot_selects_the_provincial_answer(
-    kb_path: Path, dispatcher, domain
+@pytest.mark.parametrize("scenario", ["faq_complaint_chiang_mai", "faq_complaint_after_district"])
+async def test_the_province_talked_about_selects_the_provincial_answer(
+    kb_path: Path, dispatcher, domain, scenario: str
 ) -> None:
-    events = await ActionAnswerFaq().run(
-        dispatcher, load_tracker("faq_complaint_chiang_mai"), domain
-    )
+    events = await ActionAnswerFaq().run(dispatcher, load_tracker(scenario), domain)
 
     assert dispatcher.messages == [
         sent(

@@ -246,3 +246,16 @@ async def test_an_office_with_a_known_location_shows_phone_and_address(
             "   แผนที่: https://www.google.com/maps/search/?api=1&query=13.7531,100.5016",
         ]
     )
+
+
+async def test_an_office_type_asked_earlier_does_not_filter_a_new_place(
+    kb_path: Path, dispatcher, domain
+) -> None:
+    await run("share_location_after_office_type", dispatcher, domain)
+
+    card = dispatcher.messages[0]["custom"]["card"]
+    assert [o["code"] for o in card["offices"]] == [
+        "district_office:5002",
+        "district_office:5001",
+        "provincial_hall:50",
+    ]
