@@ -187,7 +187,8 @@ async def aspect_lines(service: Service, aspect: str) -> list[str]:
     return [
         f"เอกสารที่ต้องใช้: {documents}",
         f"ค่าธรรมเนียม: {fee}",
-        f"สถานที่ยื่นคำขอ: {'; '.join(await where_lines(service))}",
+        # Office types only: the note can be a paragraph, and "where" answers it in full.
+        f"สถานที่ยื่นคำขอ: {await office_type_list(service) or (await where_lines(service))[0]}",
     ]
 
 
