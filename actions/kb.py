@@ -24,7 +24,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import date
 from typing import Any, TypeVar
 
@@ -243,6 +243,11 @@ def knowledge_base() -> KnowledgeBase:
     if _knowledge_base is None:
         _knowledge_base = KnowledgeBase(get_settings())
     return _knowledge_base
+
+
+def kb_session() -> AbstractAsyncContextManager[AsyncSession]:
+    """``async with kb_session() as session``: the process-wide adapter's bounded session."""
+    return knowledge_base().session()
 
 
 async def close_knowledge_base() -> None:

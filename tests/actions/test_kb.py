@@ -6,10 +6,10 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
-from actions.kb import CACHE_TTL_SECONDS, KnowledgeBase, TTLCache, knowledge_base
-from bot.errors import NotFoundError
+from actions.kb import CACHE_TTL_SECONDS, KnowledgeBase, TTLCache, kb_session, knowledge_base
+from bot.errors import ExternalServiceError, NotFoundError
 from bot.kb.db import Database
 from bot.kb.models import Service
 from bot.settings import get_settings
@@ -89,3 +89,11 @@ async def test_one_adapter_and_one_engine_per_process(kb_path: Path) -> None:
 async def test_a_missing_record_is_not_found_not_an_outage(kb_path: Path) -> None:
     with pytest.raises(NotFoundError):
         await knowledge_base().service("no_such_service")
+
+
+async def test_kb_session_turns_a_database_error_into_external_service_error(
+    kb_path: Path,
+) -> None:
+    with pytest.raises(ExternalServiceError):
+        async with kb_session() as session:
+            await session.execute(text("SELECT * FROM no_such_table"))
