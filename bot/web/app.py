@@ -55,11 +55,26 @@ async def http_client(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
-def _file(path: Path) -> Callable[[web.Request], Awaitable[web.FileResponse]]:
-    async def handler(_: web.Request) -> web.FileResponse:
+def _files(files: dict[str, Path]) -> Callable[[web.Request], Awaitable[web.FileResponse]]:
+    """Serve exactly the files found at start-up: no path ever reaches the disk."""
+
+    async def handler(request: web.Request) -> web.FileResponse:
+        path = files.get(request.match_info["name"])
+        if path is None:
+            raise web.HTTPNotFound()
         return web.FileResponse(path)
 
     return handler
+
+
+def _listing(folder: Path, names: set[str] | None = None) -> dict[str, Path]:
+    if not folder.is_dir():
+        return {}
+    return {
+        path.name: path
+        for path in folder.iterdir()
+        if path.is_file() and (names is None or path.name in names)
+    }
 
 
 def create_app(settings: Settings, *, dist_dir: Path = WEB_DIST) -> web.Application:
@@ -86,8 +101,8 @@ def create_app(settings: Settings, *, dist_dir: Path = WEB_DIST) -> web.Applicat
     app.router.add_get("/", index)
     app.router.add_get("/api/config", client_config)
     app.router.add_get("/api/health", health)
-    for name in ("favicon.svg", "error.css"):
-        if (dist_dir / name).is_file():
-            app.router.add_get(f"/{name}", _file(dist_dir / name))
-    app.router.add_static("/assets/", dist_dir / "assets", follow_symlinks=False)
+    app.router.add_get("/assets/{name}", _files(_listing(dist_dir / "assets")))
+    app.router.add_get(
+        r"/{name:[a-z]+\.(?:svg|css)}", _files(_listing(dist_dir, {"favicon.svg", "error.css"}))
+    )
     return app

@@ -6,7 +6,7 @@ import { io } from "socket.io-client";
 
 import { cardOf, textRepeatsCard } from "./cards.js";
 import { LOCATION_MESSAGES, requestLocationPayload } from "./location.js";
-import { quickRepliesOf, renderMessage } from "./messages.js";
+import { quickRepliesOf, renderMessage, replyLabel } from "./messages.js";
 import { clearConversation, loadConversation, saveConversation } from "./session.js";
 
 // After this long without any reply the typing indicator gives way to a
@@ -21,7 +21,7 @@ const STATUS_TEXT = {
 const NOT_CONNECTED = "ยังเชื่อมต่อกับระบบไม่ได้ค่ะ กรุณารอสักครู่แล้วส่งใหม่อีกครั้ง";
 const NO_REPLY =
   "ยังไม่ได้รับคำตอบจากระบบค่ะ กรุณาลองส่งใหม่อีกครั้ง หรือโทรศูนย์บริการข้อมูลภาครัฐเพื่อประชาชน 1111";
-const LOCATION_SENT = "📍 ส่งตำแหน่งที่ตั้งของฉัน";
+const LOCATION_SENT = "ส่งตำแหน่งที่ตั้งของฉัน";
 const WELCOME = {
   from: "bot",
   text: "สวัสดีค่ะ ถามเรื่องงานบริการประชาชนได้เลยค่ะ เช่น เอกสารที่ต้องใช้ ค่าธรรมเนียม หรือสำนักงานใกล้บ้าน",
@@ -100,7 +100,7 @@ function choose(message, index) {
   const node = nodes.get(message);
   if (node && node.parentNode) node.replaceWith(fresh);
   nodes.set(message, fresh);
-  send(reply.payload, reply.title);
+  send(reply.payload, replyLabel(reply));
   input.focus();
 }
 

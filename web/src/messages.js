@@ -3,8 +3,24 @@
 
 import { renderCard } from "./cards.js";
 import { el } from "./dom.js";
+import { icon, withoutLeadingEmoji } from "./icons.js";
 
 const FEEDBACK_PREFIX = "/feedback";
+
+/** "yes" or "no" for a /feedback{"helpful": ...} payload, else null. */
+function helpfulness(payload) {
+  if (!payload.startsWith(FEEDBACK_PREFIX)) return null;
+  try {
+    const helpful = JSON.parse(payload.slice(FEEDBACK_PREFIX.length) || "{}").helpful;
+    return helpful === "yes" || helpful === "no" ? helpful : null;
+  } catch {
+    return null;
+  }
+}
+
+export function replyLabel(reply) {
+  return withoutLeadingEmoji(reply.title);
+}
 
 export function quickRepliesOf(data) {
   const raw = Array.isArray(data.quick_replies) ? data.quick_replies : Array.isArray(data.buttons) ? data.buttons : [];
@@ -19,8 +35,11 @@ function quickReplyGroup(message, onChoose) {
   group.setAttribute("role", "group");
   group.setAttribute("aria-label", feedback ? "ให้คะแนนคำตอบนี้" : "ตัวเลือกตอบกลับ");
   message.quickReplies.forEach((reply, index) => {
-    const button = el("button", "quick-reply", reply.title);
+    const button = el("button", "quick-reply");
     button.type = "button";
+    const helpful = helpfulness(reply.payload);
+    if (helpful) button.append(icon("thumbUp", helpful === "no"));
+    button.append(el("span", null, replyLabel(reply)));
     if (message.chosen !== undefined && message.chosen !== null) {
       button.disabled = true;
       if (message.chosen === index) {
