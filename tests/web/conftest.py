@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from bot.paths import ROOT
+from tests.web.support import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 
 @pytest.fixture(scope="session")
@@ -15,3 +18,14 @@ def built_page() -> None:
         ["bash", str(ROOT / "scripts" / "build_web.sh")], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, f"web build failed:\n{result.stdout}\n{result.stderr}"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    require_chromium()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()

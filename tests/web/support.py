@@ -1,6 +1,7 @@
 """Helpers of the web chat tests: settings, processes, the browser."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -13,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import yaml
+from playwright.sync_api import BrowserContext, Page, expect
 
 from bot.paths import ROOT
 from bot.settings import Settings, load_settings
@@ -27,6 +30,15 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+
+QUESTION = "ทำพาสปอร์ตต้องใช้เอกสารอะไรบ้างคะ"
+CHIANG_MAI = {"latitude": 18.7883, "longitude": 98.9853}
+RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+PASSPORT = yaml.safe_load((ROOT / "data/kb/services/passport.yml").read_text(encoding="utf-8"))
+
+
+def response_text(name: str) -> str:
+    return str(RESPONSES[name][0]["text"])
 
 
 def web_settings(rasa_url: str = "http://127.0.0.1:5005", **env: str) -> Settings:
@@ -96,3 +108,37 @@ def require_chromium() -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)
+
+
+class Visit:
+    """One browser context on the chat page, recording what the page fetched."""
+
+    def __init__(self, context: BrowserContext, url: str) -> None:
+        self.context = context
+        self.url = url
+        self.page: Page = context.new_page()
+        self.requests: list[str] = []
+        self.console_errors: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on(
+            "console",
+            lambda message: self.console_errors.append(message.text)
+            if message.type == "error" else None,
+        )
+
+    def open(self) -> Page:
+        self.page.goto(self.url)
+        expect(self.page.locator("#connection-status")).to_have_text(
+            "เชื่อมต่อแล้ว พิมพ์คำถามได้เลยค่ะ"
+        )
+        return self.page
+
+    def ask(self, text: str) -> None:
+        self.page.locator("#message-input").fill(text)
+        self.page.locator("#message-input").press("Enter")
+
+    def session_id(self) -> str:
+        stored = self.page.evaluate(
+            "() => sessionStorage.getItem('thai-assistant.conversation.v1')"
+        )
+        return str(json.loads(stored)["sessionId"])

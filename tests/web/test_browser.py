@@ -6,32 +6,21 @@ same journeys run against the trained model in test_e2e_browser.py.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from bot.paths import ROOT
 from tests.web.support import (
-    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, RASA_PYTHON, base_env, free_port, require_chromium,
-    running, web_server,
+    ARTIFACTS, CHIANG_MAI, PASSPORT, QUESTION, RASA_PYTHON, Visit, base_env, free_port,
+    response_text, running, web_server,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("built_page")]
 
-QUESTION = "ทำพาสปอร์ตต้องใช้เอกสารอะไรบ้างคะ"
 SILENT = "ทดสอบระบบขัดข้อง"  # the stand-in leaves it unanswered
-CHIANG_MAI = {"latitude": 18.7883, "longitude": 98.9853}
-RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
-PASSPORT = yaml.safe_load((ROOT / "data/kb/services/passport.yml").read_text(encoding="utf-8"))
-
-
-def response_text(name: str) -> str:
-    return str(RESPONSES[name][0]["text"])
 
 
 @pytest.fixture(scope="module")
@@ -45,51 +34,6 @@ def chat_url() -> Iterator[str]:
                  ARTIFACTS / "web-logs" / "standin-rasa.log"):
         with web_server(rasa_url, web_port) as url:
             yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    require_chromium()
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
-
-
-class Visit:
-    """One browser context on the chat page, recording what the page fetched."""
-
-    def __init__(self, context: BrowserContext, url: str) -> None:
-        self.context = context
-        self.url = url
-        self.page: Page = context.new_page()
-        self.requests: list[str] = []
-        self.console_errors: list[str] = []
-        self.page.on("request", lambda request: self.requests.append(request.url))
-        self.page.on(
-            "console",
-            lambda message: self.console_errors.append(message.text)
-            if message.type == "error" else None,
-        )
-
-    def open(self) -> Page:
-        self.page.goto(self.url)
-        expect(self.page.locator("#connection-status")).to_have_text(
-            "เชื่อมต่อแล้ว พิมพ์คำถามได้เลยค่ะ"
-        )
-        return self.page
-
-    def ask(self, text: str) -> None:
-        self.page.locator("#message-input").fill(text)
-        self.page.locator("#message-input").press("Enter")
-
-    def session_id(self) -> str:
-        stored = self.page.evaluate(
-            "() => sessionStorage.getItem('thai-assistant.conversation.v1')"
-        )
-        return str(json.loads(stored)["sessionId"])
 
 
 @pytest.fixture
