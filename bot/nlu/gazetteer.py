@@ -186,9 +186,14 @@ def _add_provinces(
         if code not in thai_names:
             raise ValueError(f"province_aliases: unknown province code {code!r}")
         thai_names[code] += _strings(names, f"province_aliases.{code}")
+    needs_prefix = set(_strings(lookups.get("province_requires_prefix"), "province_requires_prefix"))
+    unknown = needs_prefix - {name for names in thai_names.values() for name in names}
+    if unknown:
+        raise ValueError(f"province_requires_prefix: not province names: {sorted(unknown)}")
     for code, names in thai_names.items():
         for name in names:
-            builder.add(name, PROVINCE, code)
+            if name not in needs_prefix:
+                builder.add(name, PROVINCE, code)
             if _is_thai_word(name):
                 for prefix in prefixes:
                     builder.add(prefix + name, PROVINCE, code, dictionary=False)
