@@ -102,7 +102,7 @@ def build_patterns(
             if tokens:
                 merged[tokens][entry.entity].update(entry.values)
     return [
-        Pattern(tokens, {entity: tuple(sorted(values)) for entity, values in sorted(by_entity.items())})
+        Pattern(tokens, {entity: tuple(sorted(vals)) for entity, vals in sorted(by_entity.items())})
         for tokens, by_entity in sorted(merged.items())
     ]
 
@@ -239,7 +239,11 @@ class GazetteerEntityExtractor(EntityExtractorMixin, GraphComponent):
             for p in self.patterns
         ]
         stored.save(
-            self._model_storage, self._resource, self.RESOURCE_FILE, self.FORMAT, {"patterns": patterns}
+            self._model_storage,
+            self._resource,
+            self.RESOURCE_FILE,
+            self.FORMAT,
+            {"patterns": patterns},
         )
 
     @classmethod

@@ -103,7 +103,9 @@ class _Builder:
             self._dictionary.add(term.strip())
 
     def entries_for(self, term: str) -> list[tuple[str, set[str]]]:
-        return [(entity, values) for (known, entity), values in self._values.items() if known == term]
+        return [
+            (entity, values) for (known, entity), values in self._values.items() if known == term
+        ]
 
     def names(self, term: str, entity: str) -> set[str]:
         return self._values.get((term, entity), set())
@@ -186,7 +188,9 @@ def _add_provinces(
         if code not in thai_names:
             raise ValueError(f"province_aliases: unknown province code {code!r}")
         thai_names[code] += _strings(names, f"province_aliases.{code}")
-    needs_prefix = set(_strings(lookups.get("province_requires_prefix"), "province_requires_prefix"))
+    needs_prefix = set(
+        _strings(lookups.get("province_requires_prefix"), "province_requires_prefix")
+    )
     unknown = needs_prefix - {name for names in thai_names.values() for name in names}
     if unknown:
         raise ValueError(f"province_requires_prefix: not province names: {sorted(unknown)}")
@@ -209,7 +213,9 @@ def _add_districts(
     prefix_table = _prefixes(lookups)
     upcountry = _strings(prefix_table.get(DISTRICT), "prefixes.district")
     bangkok = _strings(prefix_table.get("bangkok_district"), "prefixes.bangkok_district")
-    needs_prefix = set(_strings(lookups.get("district_requires_prefix"), "district_requires_prefix"))
+    needs_prefix = set(
+        _strings(lookups.get("district_requires_prefix"), "district_requires_prefix")
+    )
     province_surfaces = {name for names in province_names.values() for name in names}
 
     rows = _read_csv(data_root / DISTRICTS_CSV)
@@ -257,7 +263,9 @@ def _office_types(data: Any) -> Mapping[str, Any]:
 def _add_office_types(builder: _Builder, data_root: Path) -> None:
     data = _read_yaml(data_root / OFFICE_TYPES_YML)
     if data is None:
-        logger.warning("No %s under %s: no office types in the gazetteer", OFFICE_TYPES_YML, data_root)
+        logger.warning(
+            "No %s under %s: no office types in the gazetteer", OFFICE_TYPES_YML, data_root
+        )
     for key, record in _office_types(data).items():
         if not isinstance(record, Mapping):
             raise ValueError(f"office type {key!r} must be a mapping")

@@ -303,11 +303,12 @@ class Normalizer:
         """Normalise ``raw``; empty input gives empty output."""
         chars = _thai_spelling_pass(_char_pass(raw))
         if self._elongation_pattern is not None:
-            keys = list(self._elongation_for)
+            # One group per stretched form, in the order of _elongation_for.
+            canonicals = list(self._elongation_for.values())
             chars = _substitute(
                 chars,
                 self._elongation_pattern,
-                lambda match: self._elongation_for[keys[match.lastindex - 1]],  # type: ignore[operator]
+                lambda match: canonicals[(match.lastindex or 1) - 1],
             )
         chars = _collapse_pass(chars)
         if self._replacement_pattern is not None:

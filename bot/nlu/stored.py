@@ -12,7 +12,11 @@ logger = logging.getLogger(__name__)
 
 
 def save(
-    model_storage: ModelStorage, resource: Resource, filename: str, version: int, data: dict[str, Any]
+    model_storage: ModelStorage,
+    resource: Resource,
+    filename: str,
+    version: int,
+    data: dict[str, Any],
 ) -> None:
     with model_storage.write_to(resource) as directory:
         rasa.shared.utils.io.dump_obj_as_json_to_file(

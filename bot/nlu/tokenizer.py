@@ -260,7 +260,10 @@ class ThaiTokenizer(Tokenizer):
             self._resource,
             self.RESOURCE_FILE,
             self.FORMAT,
-            {"terms": list(self.segmenter.terms), "normalisation": self.segmenter.normalizer.to_dict()},
+            {
+                "terms": list(self.segmenter.terms),
+                "normalisation": self.segmenter.normalizer.to_dict(),
+            },
         )
 
     @classmethod
@@ -274,7 +277,11 @@ class ThaiTokenizer(Tokenizer):
     ) -> ThaiTokenizer:
         """Reads the dictionary from model storage, never from ``data_root``."""
         data = stored.load(
-            model_storage, resource, cls.RESOURCE_FILE, cls.FORMAT, "segmenting with PyThaiNLP's words only"
+            model_storage,
+            resource,
+            cls.RESOURCE_FILE,
+            cls.FORMAT,
+            "segmenting with PyThaiNLP's words only",
         )
         if data is None:
             return cls(config, model_storage, resource, ThaiSegmenter())

@@ -61,7 +61,8 @@ def test_entities_in_rasa_format_with_raw_offsets(trained: Trained) -> None:
         ("ไปศาลากลางจังหวัดเชียงใหม่",
          [("office_type", "ศาลากลางจังหวัด", "provincial_hall"), ("province", "เชียงใหม่", "50")]),
         ("สำนักงานเขตบางรัก",
-         [("office_type", "สำนักงานเขต", "bangkok_district_office"), ("district", "บางรัก", "1004")]),
+         [("office_type", "สำนักงานเขต", "bangkok_district_office"),
+          ("district", "บางรัก", "1004")]),
         # Ambiguous จอมทอง: resolved by a province in the message, else untagged.
         ("จอมทอง", []),
         ("จอมทอง เชียงใหม่", [("district", "จอมทอง", "5002"), ("province", "เชียงใหม่", "50")]),
@@ -89,7 +90,8 @@ def test_entities_of_earlier_extractors_are_kept(trained: Trained) -> None:
 
 
 def test_matcher_time_per_message_is_well_under_a_millisecond(trained: Trained) -> None:
-    message = parse(trained, "สวัสดีค่ะ อยากต่อบัตรประชาชนที่สำนักงานเขตบางรัก กรุงเทพ ต้องใช้เอกสารอะไรบ้าง")
+    text = "สวัสดีค่ะ อยากต่อบัตรประชาชนที่สำนักงานเขตบางรัก กรุงเทพ ต้องใช้เอกสารอะไรบ้าง"
+    message = parse(trained, text)
     tokens = message.get(TOKENS_NAMES[TEXT])
     timings = []
     for _ in range(200):

@@ -56,7 +56,10 @@ def pipeline_config(data_root: Path) -> dict:
         "language": "th",
         "pipeline": [
             {"name": "bot.nlu.tokenizer.ThaiTokenizer", "data_root": str(data_root)},
-            {"name": "bot.nlu.entity_extractor.GazetteerEntityExtractor", "data_root": str(data_root)},
+            {
+                "name": "bot.nlu.entity_extractor.GazetteerEntityExtractor",
+                "data_root": str(data_root),
+            },
         ],
     }
 
@@ -107,7 +110,8 @@ def test_model_is_self_contained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert spans(first.get(TOKENS_NAMES[TEXT]))[3] == ("โคราช", 17, 22)
     assert [(e["entity"], e["value"]) for e in first.get(ENTITIES)] == [
         ("service", "id_card_renewal"), ("province", "30")]
-    assert [(e["entity"], e["value"]) for e in second.get(ENTITIES)] == [("service", "id_card_lost")]
+    assert [(e["entity"], e["value"]) for e in second.get(ENTITIES)] == [
+        ("service", "id_card_lost")]
     assert [(e["entity"], e["value"]) for e in third.get(ENTITIES)] == [
         ("service", "house_registration_copy"), ("district", "1004")]
     assert [(e["entity"], e["value"]) for e in fourth.get(ENTITIES)] == [("district", "5001")]

@@ -83,7 +83,8 @@ def test_domain_dictionary_keeps_names_whole(trained: Trained) -> None:
 def test_service_phrases_stay_ordinary_words(trained: Trained) -> None:
     # Service aliases are matched as token sequences, not dictionary words, so
     # the intent classifier still sees บัตรประชาชน and หาย.
-    assert tokenize(trained.tokenizer, "บัตรประชาชนหาย") == [("บัตรประชาชน", 0, 11), ("หาย", 11, 14)]
+    assert tokenize(trained.tokenizer, "บัตรประชาชนหาย") == [
+        ("บัตรประชาชน", 0, 11), ("หาย", 11, 14)]
 
 
 def test_process_sets_tokens_and_empty_message_has_none(trained: Trained) -> None:
