@@ -187,10 +187,11 @@ class ThaiSegmenter:
         return Token(text, raw_start, raw_end, lemma=text)
 
 
-def segmenter_from_data(data_root: str | Path) -> ThaiSegmenter:
+def segmenter_from_data(data_root: str | Path, domain_dictionary: bool = True) -> ThaiSegmenter:
     """The segmenter a model trained on ``data_root`` uses (reads the data)."""
     normalizer = Normalizer.from_dict(read_normalisation(data_root))
-    return ThaiSegmenter.from_raw_terms(build_gazetteer(data_root).dictionary, normalizer)
+    terms = build_gazetteer(data_root).dictionary if domain_dictionary else ()
+    return ThaiSegmenter.from_raw_terms(terms, normalizer)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
@@ -213,6 +214,9 @@ class ThaiTokenizer(Tokenizer):
         return {
             # Where the gazetteer sources live; read at training time only.
             "data_root": "data",
+            # False segments with PyThaiNLP's words only (the benchmark's
+            # "plain newmm" pipeline); normalisation stays on.
+            "domain_dictionary": True,
             "intent_tokenization_flag": False,
             "intent_split_symbol": "_",
             "token_pattern": None,
@@ -247,7 +251,8 @@ class ThaiTokenizer(Tokenizer):
     ) -> ThaiTokenizer:
         """Reads the domain dictionary from ``data_root`` (training time)."""
         data_root = config.get("data_root") or cls.get_default_config()["data_root"]
-        return cls(config, model_storage, resource, segmenter_from_data(data_root))
+        domain_dictionary = bool(config.get("domain_dictionary", True))
+        return cls(config, model_storage, resource, segmenter_from_data(data_root, domain_dictionary))
 
     def train(self, training_data: TrainingData) -> Resource:
         """Stores the domain dictionary and normalisation rules in the model."""
