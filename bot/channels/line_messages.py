@@ -276,8 +276,8 @@ def service_bubble(card: Mapping[str, Any]) -> dict[str, Any]:
     body: list[dict[str, Any]] = []
     name = _clean(card.get("name"))
     if name and name != title:
-        body.append(_text(name, size="xs", color=_GREY))
-    body.append(_text(title, size="lg", weight="bold"))
+        body.append(_text(truncate(name, 200), size="xs", color=_GREY))
+    body.append(_text(truncate(title, 200), size="lg", weight="bold"))
     lines = [_clean(line) for line in card.get("lines") or [] if _clean(line)]
     if lines:
         shown = lines[:MAX_CARD_LINES]

@@ -22,12 +22,17 @@ async def line_api() -> AsyncIterator[FakeLineApi]:
 async def make_line(
     line_api: FakeLineApi,
 ) -> AsyncIterator[Callable[..., Any]]:
-    """Start a Sanic app serving a LINE channel: ``await make_line(**settings)``."""
+    """Start a Sanic app serving a LINE channel: ``await make_line(**settings)``.
+
+    The agent is a :class:`StubAgent` unless a real Rasa agent is passed.
+    """
     started: list[tuple[Any, LineHarness]] = []
 
-    async def make(turn_timeout_seconds: float = 5.0, **overrides: Any) -> LineHarness:
+    async def make(
+        turn_timeout_seconds: float = 5.0, agent: Any = None, **overrides: Any
+    ) -> LineHarness:
         channel = LineInput(test_settings(line_api.url, **overrides), turn_timeout_seconds)
-        agent = StubAgent()
+        agent = agent if agent is not None else StubAgent()
         server, url = await start_sanic(channel, agent)
         harness = LineHarness(channel, agent, line_api, url, aiohttp.ClientSession())
         started.append((server, harness))

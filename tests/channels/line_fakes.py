@@ -137,7 +137,7 @@ def webhook_body(*events: dict[str, Any]) -> bytes:
 @dataclass
 class LineHarness:
     channel: LineInput
-    agent: StubAgent
+    agent: Any  # StubAgent, or a real rasa Agent
     api: FakeLineApi
     url: str
     session: aiohttp.ClientSession

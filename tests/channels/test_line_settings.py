@@ -1,6 +1,7 @@
 """LINE settings and registration through Rasa's own credentials loader."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,13 @@ CREDENTIALS = Path(__file__).resolve().parents[2] / "credentials.yml"
 
 
 def test_credentials_yml_registers_the_line_channel(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Rasa expands every ${VAR} of the file, other channels' too.
+    for variable in re.findall(r"\$\{(\w+)\}", CREDENTIALS.read_text(encoding="utf-8")):
+        monkeypatch.setenv(variable, "")
     monkeypatch.setenv("LINE_CHANNEL_SECRET", "s3cret")
     monkeypatch.setenv("LINE_CHANNEL_ACCESS_TOKEN", "t0ken")
-    monkeypatch.setenv("LINE_API_BASE_URL", "")
-    channels = create_http_input_channels(None, str(CREDENTIALS))
-    [line] = [c for c in channels if isinstance(c, LineInput)]
+    [line] = create_http_input_channels("bot.channels.line.LineInput", str(CREDENTIALS))
+    assert isinstance(line, LineInput)
     assert line.url_prefix() == "line"
     assert line.settings.channel_secret == "s3cret"
     assert line.settings.channel_access_token == "t0ken"
