@@ -101,7 +101,8 @@ class LineApiClient:
                     if answer.status < 300 or (answer.status == 409 and retry_key_sent):
                         return
                     detail = await _error_detail(answer)
-                    if answer.status == 400 and path == REPLY_PATH and "reply token" in detail.lower():
+                    token_refused = path == REPLY_PATH and "reply token" in detail.lower()
+                    if answer.status == 400 and token_refused:
                         raise InvalidReplyTokenError(path, answer.status, detail)
                     if not _retryable(answer.status):
                         raise LineApiError(path, answer.status, detail)

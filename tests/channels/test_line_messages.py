@@ -172,12 +172,14 @@ def test_asking_for_location_offers_the_location_button_first() -> None:
 def test_office_answer_offers_the_location_button_too() -> None:
     [[flex, question]] = build_turn([
         {"text": "สำนักงานใกล้คุณค่ะ",
-         "custom": {"card": {"type": "offices", "title": "สำนักงานใกล้คุณ", "offices": [office(1)]}}},
+         "custom": {"card": {"type": "offices", "title": "สำนักงานใกล้คุณ",
+                             "offices": [office(1)]}}},
         {"text": "คำตอบนี้เป็นประโยชน์ไหมคะ",
          "buttons": [{"title": "👍 มีประโยชน์", "payload": '/feedback{"helpful": "yes"}'}]},
     ])
     assert "quickReply" not in flex
-    assert [i["action"]["type"] for i in question["quickReply"]["items"]] == ["location", "postback"]
+    items = question["quickReply"]["items"]
+    assert [i["action"]["type"] for i in items] == ["location", "postback"]
 
 
 def test_service_card_becomes_a_bubble_instead_of_the_text() -> None:
@@ -227,7 +229,9 @@ def test_office_bubble_shows_badge_distance_hours_and_buttons() -> None:
                location_is_approximate=True, distance_km=12.0),
         office(3, open_now=None, status="", distance_km=None, map_url=None),
     ]}
-    first, second, third = card_message(card, "ใกล้คุณ")["contents"]["contents"]  # type: ignore[index]
+    message = card_message(card, "ใกล้คุณ")
+    assert message is not None
+    first, second, third = message["contents"]["contents"]
     assert _texts_in(first["body"]) == [
         "ที่ว่าการอำเภอทดสอบ 1", "ที่ว่าการอำเภอ", "เปิดอยู่", "เปิดอยู่ ปิด 16:30 น.",
         "ระยะทาง", "3.2 กม.", "เวลาทำการ", "จันทร์–ศุกร์ 08:30–16:30 ปิดวันหยุดราชการ",

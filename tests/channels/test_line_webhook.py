@@ -94,7 +94,8 @@ async def test_empty_channel_secret_refuses_everything(make_line: Any) -> None:
         (b'{"events": [{"type": "message", "message": {"type": "location", "latitude": "18.7",'
          b' "longitude": 98.9}}]}', "events[0].message.latitude must be a number within \u00b190"),
         (b'{"events": [{"type": "message", "message": {"type": "location", "latitude": 18.7,'
-         b' "longitude": 198.9}}]}', "events[0].message.longitude must be a number within \u00b1180"),
+         b' "longitude": 198.9}}]}',
+         "events[0].message.longitude must be a number within \u00b1180"),
         (b'{"events": [{"type": "postback", "postback": {}}]}',
          "events[0].postback.data must be a string"),
         (b'{"events": [{"type": "follow", "source": "U1"}]}', "events[0].source must be an object"),
@@ -121,7 +122,8 @@ async def test_one_bad_event_refuses_the_whole_body(line: LineHarness) -> None:
 
 
 async def test_verification_request_gets_200(line: LineHarness) -> None:
-    status, answer = await line.post(b'{"destination": "U00000000000000000000000000000000", "events": []}')
+    body = b'{"destination": "U00000000000000000000000000000000", "events": []}'
+    status, answer = await line.post(body)
     assert (status, answer) == (200, {"status": "ok"})
     assert line.api.calls == []
 
@@ -215,7 +217,8 @@ async def test_follow_runs_greet_and_replies_with_the_welcome(line: LineHarness)
         text_event("ไม่มีต้นทาง", source={"type": "user"}),
     ],
     ids=["unfollow", "join", "leave", "memberJoined", "memberLeft", "unsend", "videoPlayComplete",
-         "accountLink", "unknown-event", "unknown-message", "blank-text", "standby", "no-source-id"],
+         "accountLink", "unknown-event", "unknown-message", "blank-text", "standby",
+         "no-source-id"],
 )
 async def test_events_without_an_answer_are_accepted_silently(
     line: LineHarness, incoming: dict[str, Any]
@@ -303,7 +306,8 @@ async def test_line_user_id_never_reaches_the_logs(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     first = text_event("ต่อบัตร")
-    line.api.answer(REPLY_PATH, (500, {"message": "oops"}), (400, {"message": "Invalid reply token"}))
+    line.api.answer(REPLY_PATH, (500, {"message": "oops"}),
+                    (400, {"message": "Invalid reply token"}))
     await line.send(first)
     await line.send({**first, "deliveryContext": {"isRedelivery": True}})
     await line.send(event("unfollow"))

@@ -46,7 +46,8 @@ def office(n: int, **fields: Any) -> dict[str, Any]:
         "code": f"o{n}", "name": f"สำนักงานเขตทดสอบที่มีชื่อยาวมากเป็นพิเศษ {n}",
         "type_label": "สำนักงานเขต", "distance_km": 0.5 * n, "location_is_approximate": n % 2 == 0,
         "address": "ถนนทดสอบ แขวงทดสอบ เขตทดสอบ กรุงเทพมหานคร 10200",
-        "hours": "จันทร์–ศุกร์ 08:30–16:30 ปิดวันหยุดราชการ", "open_now": [True, False, None][n % 3],
+        "hours": "จันทร์–ศุกร์ 08:30–16:30 ปิดวันหยุดราชการ",
+        "open_now": [True, False, None][n % 3],
         "status": "เปิดอยู่ ปิด 16:30 น." if n % 3 == 0 else "",
         "phone": "02 123 4567" if n % 2 else None,
         "map_url": f"https://www.google.com/maps/search/?api=1&query=13.7{n},100.5{n}",
@@ -56,7 +57,8 @@ def office(n: int, **fields: Any) -> dict[str, Any]:
     return base
 
 
-OFFICES_CARD = {"type": "offices", "title": "สำนักงานใกล้คุณ", "offices": [office(n) for n in range(15)]}
+OFFICES_CARD = {"type": "offices", "title": "สำนักงานใกล้คุณ",
+                "offices": [office(n) for n in range(15)]}
 
 TURNS: dict[str, list[dict[str, Any]]] = {
     "plain-text": [{"text": "สวัสดีค่ะ"}],
@@ -77,15 +79,16 @@ TURNS: dict[str, list[dict[str, Any]]] = {
                            address="ที่อยู่ " * 60, status="สถานะ " * 40, open_now=True)
                     for n in range(15)]}}}],
     "many-buttons": [{"text": "เลือกบริการค่ะ", "buttons": [
-        {"title": f"บริการที่มีชื่อยาวมากจริง ๆ ลำดับ {n}", "payload": f"/ask_fee{{\"service\": \"s{n}\"}}"}
+        {"title": f"บริการที่มีชื่อยาวมากจริง ๆ ลำดับ {n}",
+         "payload": f"/ask_fee{{\"service\": \"s{n}\"}}"}
         for n in range(20)]}],
     "very-long-text": [{"text": "ง" * 12_000}],
     "many-messages": [{"text": "จ" * 3000} for _ in range(9)] + [FEEDBACK],
     "cards-and-texts": [{"text": f"{n}", "custom": {"card": SERVICE_CARD}} for n in range(6)]
                        + [{"text": "ฉ" * 4000}, {"text": "ช" * 4000}, FEEDBACK],
     "url-and-image": [{"text": "ดูเพิ่มเติม", "image": "https://example.go.th/map.png",
-                       "buttons": [{"title": "เว็บไซต์กรมการปกครอง", "url": "https://www.dopa.go.th/",
-                                    "type": "web_url"}]}],
+                       "buttons": [{"title": "เว็บไซต์กรมการปกครอง",
+                                    "url": "https://www.dopa.go.th/", "type": "web_url"}]}],
 }
 
 
