@@ -69,6 +69,8 @@ function showTyping(on) {
 }
 
 function renderAll() {
+  // Restored history is not news: screen readers should not read it all again.
+  log.setAttribute("aria-busy", "true");
   const suggest = (_, index) => send(WELCOME.quickReplies[index].payload, WELCOME.quickReplies[index].title);
   log.replaceChildren(renderMessage({ ...WELCOME, chosen: null }, suggest));
   for (const message of conversation.messages) {
@@ -78,6 +80,7 @@ function renderAll() {
     log.append(node);
   }
   scrollToEnd();
+  requestAnimationFrame(() => log.removeAttribute("aria-busy"));
 }
 
 function addMessage(message) {
