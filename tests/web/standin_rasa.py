@@ -2,8 +2,8 @@
 
 Real parts: Rasa's ``configure_app`` with ``--cors``-style exact origins, this
 project's socket.io channel (origin check, session rooms, card merging,
-apology on a silent turn), the domain's responses and the knowledge-base seed
-files. Scripted part: which answer a message gets (no trained model needed),
+apology on a silent turn), the domain's responses through Rasa's NLG, and the
+knowledge-base seed files. Scripted part: which answer a message gets (no trained model needed),
 shaped like the actions' answers (text + ``{"card": ...}`` in one message).
 
     .venv/rasa/bin/python tests/web/standin_rasa.py --port 5005 --origins http://127.0.0.1:8080
@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from rasa.core.channels.channel import UserMessage
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.core.run import configure_app
 from rasa.shared.core.domain import Domain
 
@@ -117,10 +118,15 @@ class ScriptedAgent:
 
     def __init__(self) -> None:
         self.domain = Domain.load(str(ROOT / "domain.yml"))
+        self.nlg = TemplatedNaturalLanguageGenerator(self.domain.responses)
         self.services = _services()
 
     def response(self, name: str) -> dict[str, Any]:
-        return dict(self.domain.responses[name][0])
+        """The domain response as Rasa's NLG fills it (escaped braces and all)."""
+        slots = {slot.name: None for slot in self.domain.slots}
+        response = self.nlg.generate_from_slots(name, slots, "socketio")
+        assert response is not None, name
+        return response
 
     def service_in(self, text: str) -> dict[str, Any] | None:
         matches = [(len(str(alias)), service) for service in self.services
