@@ -17,7 +17,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import speedups
+from bot.server import speedups
 from bot.channels.safety import apology_text, run_turn
 from bot.channels.settings import load_channel_settings
 

@@ -1,0 +1,87 @@
+"""Rasa's SQL tracker store, without re-reading a conversation on every turn.
+
+Profiling (bench/README.md) showed Rasa's ``SQLTrackerStore`` loading and
+deserialising every event of a conversation at the start of each turn: a
+third of the server's time at turn 150, growing with the conversation. This
+subclass keeps the tracker it has just saved in a bounded in-process cache and
+hands it back on the next turn, after one indexed query proves the database
+holds nothing newer (another replica, or the HTTP API, may have written).
+
+A cached tracker is *checked out* by ``retrieve``: if the turn fails before
+``save`` it is simply gone, and the next turn reads the database as before.
+Everything else, the schema, the queries, the event broker, is Rasa's own, so
+several replicas can share one PostgreSQL database as usual.
+
+On SQLite (the embedded default) it also turns on write-ahead logging with
+``synchronous=NORMAL``: a commit no longer waits for an fsync, which cost more
+than the rest of a turn; a crash of the process loses nothing, a power cut may
+lose the last turns. Production uses PostgreSQL.
+"""
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.server import speedups
+
+logger = logging.getLogger(__name__)
+speedups.apply()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class CachingSQLTrackerStore(SQLTrackerStore):
+    """``SQLTrackerStore`` with a checkout cache of recently saved trackers.
+
+    Configured in endpoints.yml as ``type: bot.server.tracker_store.CachingSQLTrackerStore``
+    with the parameters of Rasa's SQL tracker store, plus ``cache_size``
+    (conversations kept in memory per process, default 2000).
+    """
+
+    def __init__(self, *args: Any, cache_size: int | str = 2000, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cache_size = int(cache_size)
+        self._cache: OrderedDict[str, tuple[int, DialogueStateTracker]] = OrderedDict()
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.engine.dispose()  # reconnect so existing connections get the pragmas
+
+    def _latest_event_id(self, sender_id: str) -> int | None:
+        with self.session_scope() as session:
+            return session.query(sa.func.max(self.SQLEvent.id)).filter(
+                self.SQLEvent.sender_id == sender_id
+            ).scalar()
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        cached = self._cache.pop(sender_id, None)
+        if cached is not None:
+            latest_id, tracker = cached
+            if self._latest_event_id(sender_id) == latest_id:
+                return tracker
+        return await super().retrieve(sender_id)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        # A tracker holding more than one session differs from what the
+        # database returns (the latest session only): let the next turn read it.
+        if any(isinstance(e, SessionStarted) for e in list(tracker.events)[1:]):
+            self._cache.pop(tracker.sender_id, None)
+            return
+        latest_id = self._latest_event_id(tracker.sender_id)
+        if latest_id is None:
+            return
+        self._cache[tracker.sender_id] = (latest_id, tracker)
+        self._cache.move_to_end(tracker.sender_id)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
