@@ -6,6 +6,9 @@ Profiled with py-spy on stock Rasa 3.6.21 (bench/README.md):
   checks the (constant) schema itself before every validation: 67 % of the
   server's CPU time in a turn that runs a custom action. We build the
   validator once; the action server's response is still validated the same way.
+* ``EndpointConfig.session`` opens a new aiohttp session, and so a new TCP
+  connection, for every call to the action server. We hand out one
+  long-lived session per endpoint and event loop instead (keep-alive).
 * ``Event.resolve_by_type`` walks every ``Event`` subclass, and checks each for
   abstractness, for every event it deserialises; the tracker store deserialises
   every event of the conversation on every turn, so this grows with the
@@ -16,14 +19,17 @@ Applied once, when the Rasa server imports the project's channels.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
+import aiohttp
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +73,29 @@ def _resolve_by_type(type_name: str, default: type[Event] | None = None) -> type
 
 
 _ACTION_RESULT_VALIDATOR = _action_result_validator()
+_new_session = EndpointConfig.session
+_sessions: dict[tuple[int, int], aiohttp.ClientSession] = {}
+
+
+class _SharedSession:
+    """Stands where Rasa writes ``async with endpoint.session() as s``; never closes."""
+
+    def __init__(self, endpoint: EndpointConfig) -> None:
+        self.endpoint = endpoint
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        key = (id(self.endpoint), id(asyncio.get_running_loop()))
+        session = _sessions.get(key)
+        if session is None or session.closed:
+            session = _sessions[key] = _new_session(self.endpoint)
+        return session
+
+    async def __aexit__(self, *_: Any) -> bool:
+        return False
+
+
+def _shared_session(self: EndpointConfig) -> _SharedSession:
+    return _SharedSession(self)
 
 
 def apply() -> None:
@@ -76,5 +105,7 @@ def apply() -> None:
         return
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign,assignment]
+    EndpointConfig.session = _shared_session  # type: ignore[method-assign,assignment]
     _applied = True
-    logger.info("Rasa speed-ups applied: cached action-result validator, event type lookup")
+    logger.info("Rasa speed-ups applied: action-result validator, event type lookup, "
+                "keep-alive sessions")
