@@ -101,7 +101,8 @@ def test_every_file_is_a_known_service_field(kb: KbData) -> None:
 
 def test_faqs_have_varied_variants_and_distinct_keys(kb: KbData) -> None:
     national = [f for f in kb.faqs if f["province_code"] is None]
-    assert 15 <= len(national) <= 25
+    # Only questions no service intent answers (see the header of faqs.yml).
+    assert 10 <= len(national) <= 25
     assert len({f["key"] for f in national}) == len(national)
     seen: dict[str, str] = {}
     for faq in national:
