@@ -20,7 +20,7 @@ MODEL     := models/thai-assistant.tar.gz
 PY310 := $(shell PYENV_VERSION=3.10.13 python3.10 -c 'import sys;print(sys.executable)' 2>/dev/null || command -v python3.10)
 PY311 := $(shell PYENV_VERSION=3.11.7 python3.11 -c 'import sys;print(sys.executable)' 2>/dev/null || command -v python3.11 || command -v python3)
 
-.PHONY: help env model seed run run-rasa run-actions run-web test test-fast bench clean
+.PHONY: help env model seed web run test bench clean
 
 help:
 	@echo "make run   - create environments, train if needed, seed, start the assistant"
@@ -43,21 +43,26 @@ $(APP_VENV)/.installed: requirements-app.txt constraints-app.txt
 env: $(RASA_VENV)/.installed $(APP_VENV)/.installed
 
 seed: $(APP_VENV)/.installed
-	$(APP_PY) -m bot.kb.seed
+	PYTHONPATH=$(CURDIR) $(APP_PY) -m bot.kb.seed
+
+# The web chat page from npm packages (package-lock.json); cheap when up to date.
+web:
+	bash scripts/build_web.sh
 
 # Rasa compares fingerprints of config, domain and data with the last model and
 # only retrains what changed, so running this on every start is cheap.
 model: $(RASA_VENV)/.installed
-	$(RASA) train --fixed-model-name thai-assistant --out models --quiet
+	PYTHONPATH=$(CURDIR) $(RASA) train --fixed-model-name thai-assistant --out models --quiet
 
-run: env model seed
-	$(APP_PY) -m bot.run
+run: env model seed web
+	PYTHONPATH=$(CURDIR) $(APP_PY) -m bot.run
 
 test: env
 	bash scripts/test.sh
 
 bench: env model seed
-	$(APP_PY) -m bench.run_all
+	PYTHONPATH=$(CURDIR) $(RASA_PY) -m bench.nlu_quality
+	PYTHONPATH=$(CURDIR) $(APP_PY) -m bench.latency
 
 clean:
 	rm -rf .venv models var .pytest_cache

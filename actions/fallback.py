@@ -48,8 +48,10 @@ INTENT_DESCRIPTIONS: dict[str, str] = {
     "ask_office_hours": "เวลาเปิด-ปิดของสำนักงาน",
     "faq": "คำถามที่พบบ่อย",
 }
-# Not offered: "อย่างอื่น" stands for out_of_scope, and these need data a button lacks.
-_NOT_OFFERED = {NLU_FALLBACK_INTENT_NAME, "out_of_scope", "share_location", "feedback"}
+# Not offered: "อย่างอื่น" stands for out_of_scope, these need data a button lacks,
+# and a bare "yes"/"no" button means nothing when the question was not understood.
+_NOT_OFFERED = {NLU_FALLBACK_INTENT_NAME, "out_of_scope", "share_location", "feedback",
+                "affirm", "deny"}
 MAX_CANDIDATES = 3
 ASK_AFFIRMATION_TEXT = "ขออภัยค่ะ ไม่แน่ใจว่าหมายถึงเรื่องใด ช่วยเลือกจากตัวเลือกด้านล่างได้ไหมคะ"
 SOMETHING_ELSE = {"title": "อย่างอื่น", "payload": "/out_of_scope"}
