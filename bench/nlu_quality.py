@@ -50,7 +50,7 @@ def pipelines() -> dict[str, dict[str, Any]]:
     return {"project": project, "stock_whitespace_en": stock, "newmm_plain": plain}
 
 
-def train(name: str, config: dict[str, Any]) -> tuple[Path, float]:
+def train(name: str, config: dict[str, Any], nlu_path: Path = ROOT / "data" / "nlu") -> tuple[Path, float]:
     WORK.mkdir(parents=True, exist_ok=True)
     config_path = WORK / f"{name}.yml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
@@ -58,7 +58,7 @@ def train(name: str, config: dict[str, Any]) -> tuple[Path, float]:
     started = time.perf_counter()
     subprocess.run(
         [str(Path(sys.executable).parent / "rasa"), "train", "nlu", "--config", str(config_path),
-         "--nlu", "data/nlu", "--domain", "domain.yml", "--out", str(WORK),
+         "--nlu", str(nlu_path), "--domain", "domain.yml", "--out", str(WORK),
          "--fixed-model-name", name, "--quiet"],
         cwd=ROOT, env=env, check=True,
     )
