@@ -35,8 +35,6 @@ from bot.errors import BotError, ExternalServiceError
 from bot.kb.db import Database, create_database
 from bot.kb.models import District, Faq, Office, Province, Service
 from bot.kb.repositories import faqs, feedback, geo, holidays, offices, services
-from bot.kb.seed.sources import read_office_types
-from bot.paths import KB_DATA
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -225,13 +223,7 @@ class KnowledgeBase:
 
 
 async def _office_type_names(session: AsyncSession) -> dict[str, str]:
-    list_office_types = getattr(offices, "list_office_types", None)
-    if list_office_types is None:
-        # bot.kb has no office-type query yet (asked for): until it does, the
-        # seed file the table is loaded from. Officers do not rename types.
-        path = KB_DATA / "office_types.yml"
-        return {r["code"]: r["name_th"] for r in await asyncio.to_thread(read_office_types, path)}
-    return {t.code: t.name_th for t in await list_office_types(session)}
+    return {t.code: t.name_th for t in await offices.list_office_types(session)}
 
 
 _knowledge_base: KnowledgeBase | None = None

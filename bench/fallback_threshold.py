@@ -36,9 +36,12 @@ WRONG_COST, ASK_BACK_COST = 2.0, 0.5
 
 def split_training_data(seed: int = 7) -> tuple[Path, list[tuple[str, str]]]:
     """Write 80 % of data/nlu to a folder; return it and the held-back 20 %."""
+    from rasa.shared.data import get_data_files, is_nlu_file
     from rasa.shared.nlu.training_data.loading import load_data
 
-    data = load_data(str(ROOT / "data" / "nlu"))
+    # As `rasa train` does: only files that hold NLU data (not the lookups).
+    files = get_data_files([str(ROOT / "data" / "nlu")], is_nlu_file)
+    data = load_data(files[0]).merge(*(load_data(f) for f in files[1:]))
     by_intent: dict[str, list[Any]] = defaultdict(list)
     for message in data.intent_examples:
         by_intent[message.get("intent")].append(message)

@@ -323,3 +323,12 @@ async def test_feedback_needs_a_key(session: AsyncSession) -> None:
         await feedback.record_feedback(
             session, conversation_id="abc", pseudonym_key="", helpful=True, topic=None, channel=None
         )
+
+
+async def test_list_office_types_returns_published_types_by_code(session) -> None:
+    from bot.kb.repositories.offices import list_office_types
+
+    types = await list_office_types(session)
+    codes = [t.code for t in types]
+    assert codes == sorted(codes)
+    assert "district_office" in codes

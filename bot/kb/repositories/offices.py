@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.errors import ValidationError
 from bot.kb.geo import bounding_box, haversine_km
-from bot.kb.models import PUBLISHED, Office
+from bot.kb.models import PUBLISHED, Office, OfficeType
 from bot.kb.models.offices import (
     DAMRONGDHAMA_CENTER,
     DISTRICT_OFFICE_TYPES,
@@ -156,3 +156,11 @@ async def nearest_offices(
     offices = await session.scalars(_with_hours(select(Office).where(Office.id.in_(ids))))
     by_id = {office.id: office for office in offices}
     return [(by_id[office_id], distance) for distance, _, _, office_id in best]
+
+
+async def list_office_types(session: AsyncSession) -> list[OfficeType]:
+    """Every published office type, by code."""
+    result = await session.scalars(
+        select(OfficeType).where(OfficeType.status == PUBLISHED).order_by(OfficeType.code)
+    )
+    return list(result)
