@@ -21,11 +21,18 @@ _NEGATIVE_MARKERS = ("👎", "ไม่", "ผิด", "งง", "มั่ว",
 _POSITIVE_MARKERS = ("👍", "ประโยชน์", "ดี", "ชัดเจน", "ได้คำตอบ", "ช่วยได้", "ห้าดาว", "ละเอียด")
 
 
+# "ใช่ค่ะ" / "ไม่ค่ะ" right after an answer reply to its "was this helpful?".
+_HELPFUL_INTENTS = {"affirm": True, "deny": False}
+
+
 def helpful_answer(tracker: Tracker) -> bool | None:
-    """True/False from the ``helpful`` entity, else from the wording; None if unclear."""
+    """True/False from the ``helpful`` entity, a yes/no, else the wording; None if unclear."""
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") == "helpful" and entity.get("value") in _HELPFUL:
             return _HELPFUL[entity["value"]]
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent in _HELPFUL_INTENTS:
+        return _HELPFUL_INTENTS[intent]
     text = tracker.latest_message.get("text") or ""
     if any(marker in text for marker in _NEGATIVE_MARKERS):
         return False

@@ -42,3 +42,17 @@ async def test_typed_criticism_counts_as_not_helpful(kb_path: Path, dispatcher, 
 
     assert [row[1:] for row in stored_rows(kb_path)] == [(0, "service:passport:fee", "rest")]
     assert dispatcher.messages == [sent(response="utter_feedback_negative")]
+
+
+def test_yes_or_no_after_an_answer_counts_as_feedback() -> None:
+    from rasa_sdk import Tracker
+
+    from actions.feedback import helpful_answer
+
+    def tracker(intent: str, text: str) -> Tracker:
+        return Tracker("s", {}, {"intent": {"name": intent}, "text": text, "entities": []},
+                       [], False, None, {}, "action_listen")
+
+    assert helpful_answer(tracker("affirm", "ใช่ค่ะ")) is True
+    assert helpful_answer(tracker("deny", "ไม่ค่ะ")) is False
+    assert helpful_answer(tracker("feedback", "อืม")) is None
