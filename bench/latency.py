@@ -34,6 +34,7 @@ BASELINE = ROOT / "bench" / "baseline"
 ACTION_TURN = "ต่อบัตรประชาชนใช้เอกสารอะไรบ้างคะ"
 PLAIN_TURN = "สวัสดีค่ะ"
 LONG_TURNS = [ACTION_TURN, "แล้วค่าธรรมเนียมเท่าไหร่คะ", "ต้องใช้เวลากี่วัน", "ขอบคุณค่ะ"]
+APOLOGY = "ขออภัยค่ะ ขณะนี้ระบบขัดข้อง"
 BASELINE_ACTION_TURN, BASELINE_PLAIN_TURN = "what documents do I need", "hello"
 
 
@@ -66,7 +67,8 @@ class Client:
         async with self.session.post(self.url, json={"sender": sender, "message": text}) as reply:
             body = await reply.json()
         elapsed = (time.perf_counter() - started) * 1000
-        if reply.status != 200 or not body:
+        # An apology is a 200 with a body, but a failed turn all the same.
+        if reply.status != 200 or not body or any(APOLOGY in (m.get("text") or "") for m in body):
             self.errors += 1
         return elapsed
 
