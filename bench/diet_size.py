@@ -24,6 +24,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "2 layers x 256 (Rasa default)": {"number_of_transformer_layers": 2, "transformer_size": 256},
     "1 layer x 128": {"number_of_transformer_layers": 1, "transformer_size": 128},
     "no transformer": {"number_of_transformer_layers": 0},
+    "no transformer, hidden 256-128 (config.yml)": {
+        "number_of_transformer_layers": 0, "hidden_layers_sizes": {"text": [256, 128]}},
 }
 
 
