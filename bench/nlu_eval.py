@@ -27,6 +27,9 @@ class Example:
 class NluScores:
     examples: int
     intent_accuracy: float
+    # The top intent other than nlu_fallback: what the "did you mean" buttons
+    # offer first when the assistant asks back instead of answering.
+    intent_accuracy_before_fallback: float
     intent_macro_f1: float
     entity_precision: float
     entity_recall: float
@@ -78,6 +81,10 @@ def score(examples: list[Example], parsed: list[dict[str, Any]]) -> NluScores:
     from sklearn.metrics import f1_score
 
     gold = [e.intent for e in examples]
+    top_non_fallback = [
+        next((r["name"] for r in p.get("intent_ranking") or [] if r["name"] != "nlu_fallback"), "")
+        for p in parsed
+    ]
     predicted = [(p.get("intent") or {}).get("name") or "" for p in parsed]
     # A retrieval intent predicts "faq"; the test file labels faq/<key>.
     predicted = [
@@ -110,7 +117,11 @@ def score(examples: list[Example], parsed: list[dict[str, Any]]) -> NluScores:
     return NluScores(
         examples=len(examples),
         intent_accuracy=sum(g == p for g, p in zip(gold, predicted)) / max(1, len(gold)),
-        intent_macro_f1=float(f1_score(gold, predicted, average="macro", zero_division=0)),
+        intent_accuracy_before_fallback=sum(
+            g == p or (g.startswith("faq/") and p == "faq") for g, p in zip(gold, top_non_fallback)
+        ) / max(1, len(gold)),
+        intent_macro_f1=float(f1_score(gold, predicted, labels=sorted(set(gold)), average="macro",
+                                         zero_division=0)),
         entity_precision=precision, entity_recall=recall, entity_f1=f1,
         entity_span_f1=_f1(spans["tp"], spans["fp"], spans["fn"])[2], errors=errors,
     )
