@@ -9,7 +9,7 @@ APP_PY=.venv/app/bin/python
 mkdir -p test-artifacts
 failures=()
 
-step() { echo; echo "=== $* ==="; }
+step() { echo; echo "=== $* === (${SECONDS}s since start)"; }
 run() {  # run NAME CMD...: record a failure, keep going so one run reports everything
   local name=$1; shift
   step "$name"
@@ -38,7 +38,7 @@ run "app env: model, e2e and browser tests" $APP_PY -m pytest -q tests --ignore=
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then
-  echo "FAILED tiers:"; printf '  - %s\n' "${failures[@]}"
+  echo "FAILED tiers (after ${SECONDS}s):"; printf '  - %s\n' "${failures[@]}"
   exit 1
 fi
-echo "All test tiers passed."
+echo "All test tiers passed in ${SECONDS}s."
