@@ -45,6 +45,9 @@ class StackConfig:
     extra_env: Mapping[str, str] = field(default_factory=dict)
     log_dir: Path | None = None  # None: children inherit this process's stdout/stderr
     actions_module: str = "actions"
+    # The embedded default listens on loopback only; a deployment behind a
+    # load balancer sets RASA_INTERFACE=0.0.0.0 (see README, production profile).
+    interface: str = "127.0.0.1"
 
 
 def _free_env(base: Mapping[str, str]) -> dict[str, str]:
@@ -142,6 +145,7 @@ class Stack:
             "--model", str(self.config.model),
             "--endpoints", str(self.config.endpoints),
             "--credentials", str(self.config.credentials),
+            "--interface", self.config.interface,
             "--port", str(self.config.rasa_port),
             "--enable-api", "--auth-token", self.config.rasa_token,
             "--logging-config-file", str(LOGGING_CONFIG),
