@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +63,55 @@ class Chat:
         return "\n".join(m.get("text", "") for m in self.send(text) if m.get("text"))
 
 
+LINE_SECRET = "e2e-line-channel-secret"
+LINE_TOKEN = "e2e-line-access-token"
+
+
+class LineStandIn:
+    """A local stand-in of LINE's Messaging API: checks the token, records calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.arrived = threading.Condition()
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"] or 0)) or b"{}")
+                authorised = self.headers.get("Authorization") == f"Bearer {LINE_TOKEN}"
+                self.send_response(200 if authorised else 401)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b"{}")
+                with stand_in.arrived:
+                    stand_in.calls.append((self.path, body))
+                    stand_in.arrived.notify_all()
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, path: str, count: int = 1, timeout: float = 30) -> list[dict[str, Any]]:
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.bodies(path)) >= count, timeout)
+        return self.bodies(path)
+
+    def bodies(self, path: str) -> list[dict[str, Any]]:
+        return [body for called, body in self.calls if called == path]
+
+
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def line_api() -> Iterator[LineStandIn]:
+    stand_in = LineStandIn()
+    yield stand_in
+    stand_in.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, line_api: LineStandIn) -> Iterator[Stack]:
     if not MODEL.exists():
         pytest.skip(f"no trained model at {MODEL}: run `make model` first")
     workdir: Path = tmp_path_factory.mktemp("stack")
@@ -72,6 +121,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         rasa_port=free_port(), action_port=free_port(), web_port=None,
         tracker_db=workdir / "tracker.sqlite3", kb_database_url=kb_url,
         log_dir=ROOT / "test-artifacts" / "e2e-logs",
+        extra_env={"LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
+                   "LINE_API_BASE_URL": line_api.url},
     )
     running = Stack(config)
     running.start(web=False)
