@@ -17,7 +17,7 @@ RASA_SIDE = ["bot/nlu", "bot/channels", "bot/server"]
 MODERN_SIDE = ["bot/kb", "bot/web", "actions", "bot/settings.py", "bot/launcher.py", "bot/run.py"]
 RASA_SIDE_ALLOWED = {"rasa", "pythainlp", "spacy", "sanic", "aiohttp", "yaml", "numpy",
                      "bot.privacy", "bot.paths", "bot.nlu", "bot.channels", "bot.server",
-                     "jsonschema", "sqlalchemy"}
+                     "jsonschema", "sqlalchemy", "redis"}
 STDLIB_ONLY = ["bot/privacy.py", "bot/paths.py"]
 
 
