@@ -8,6 +8,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -110,21 +111,32 @@ def line_api() -> Iterator[LineStandIn]:
     stand_in.server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory, line_api: LineStandIn) -> Iterator[Stack]:
+@contextmanager
+def running_stack(workdir: Path, log_dir: Path, *, web: bool = False,
+                  extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+    """A seeded knowledge base, the action server, Rasa and optionally the web chat."""
     if not MODEL.exists():
         pytest.skip(f"no trained model at {MODEL}: run `make model` first")
-    workdir: Path = tmp_path_factory.mktemp("stack")
     kb_url = f"sqlite+aiosqlite:///{workdir / 'kb.sqlite3'}"
     seed_kb(kb_url)
     config = StackConfig(
-        rasa_port=free_port(), action_port=free_port(), web_port=None,
+        rasa_port=free_port(), action_port=free_port(), web_port=free_port() if web else None,
         tracker_db=workdir / "tracker.sqlite3", kb_database_url=kb_url,
-        log_dir=ROOT / "test-artifacts" / "e2e-logs",
-        extra_env={"LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
-                   "LINE_API_BASE_URL": line_api.url},
+        log_dir=log_dir, extra_env=extra_env or {},
     )
     running = Stack(config)
-    running.start(web=False)
-    yield running
-    running.stop()
+    running.start(web=web)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, line_api: LineStandIn) -> Iterator[Stack]:
+    with running_stack(
+        tmp_path_factory.mktemp("stack"), ROOT / "test-artifacts" / "e2e-logs",
+        extra_env={"LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
+                   "LINE_API_BASE_URL": line_api.url},
+    ) as running:
+        yield running

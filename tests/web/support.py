@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -19,6 +18,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from bot.paths import ROOT
 from bot.settings import Settings, load_settings
+from tests.e2e.conftest import free_port  # noqa: F401 - re-exported for the web tests
 
 WEB_DIST = ROOT / "web" / "dist"
 APP_PYTHON = ROOT / ".venv" / "app" / "bin" / "python"
@@ -44,11 +44,6 @@ def response_text(name: str) -> str:
 def web_settings(rasa_url: str = "http://127.0.0.1:5005", **env: str) -> Settings:
     return load_settings({"APP_ENV": "test", "RASA_URL": rasa_url, **env})
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def base_env(**extra: str) -> dict[str, str]:

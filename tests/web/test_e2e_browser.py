@@ -10,15 +10,14 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from bot.launcher import MODEL, Stack, StackConfig
-from tests.e2e.conftest import seed_kb
+from bot.launcher import Stack
+from tests.e2e.conftest import running_stack
 from tests.web.support import (
-    ARTIFACTS, CHIANG_MAI, PASSPORT, QUESTION, Visit, free_port, response_text,
+    ARTIFACTS, CHIANG_MAI, PASSPORT, QUESTION, Visit, response_text,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.usefixtures("built_page")]
@@ -26,20 +25,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.usefixtures("bui
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not MODEL.exists():
-        pytest.skip(f"no trained model at {MODEL}: run `make model` to test against real Rasa")
-    workdir: Path = tmp_path_factory.mktemp("webchat-stack")
-    kb_url = f"sqlite+aiosqlite:///{workdir / 'kb.sqlite3'}"
-    seed_kb(kb_url)
-    config = StackConfig(
-        rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-        tracker_db=workdir / "tracker.sqlite3", kb_database_url=kb_url,
-        log_dir=ARTIFACTS / "web-logs" / "e2e",
-    )
-    running = Stack(config)
-    running.start(web=True)
-    yield running
-    running.stop()
+    with running_stack(tmp_path_factory.mktemp("webchat-stack"), ARTIFACTS / "web-logs" / "e2e",
+                       web=True) as running:
+        yield running
 
 
 @pytest.fixture
