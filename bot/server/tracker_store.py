@@ -12,26 +12,38 @@ A cached tracker is *checked out* by ``retrieve``: if the turn fails before
 Everything else, the schema, the queries, the event broker, is Rasa's own, so
 several replicas can share one PostgreSQL database as usual.
 
+A tracker handed back from the cache also knows how many of its events are
+stored, so saving it appends the new events without Rasa's count of the
+conversation's rows, and streaming them to the event broker (production)
+without reading the whole conversation back from the database: both grew with
+the conversation.
+
 On SQLite (the embedded default) it also turns on write-ahead logging with
 ``synchronous=NORMAL``: a commit no longer waits for an fsync, which cost more
 than the rest of a turn; a crash of the process loses nothing, a power cut may
-lose the last turns. Production uses PostgreSQL.
+lose the last turns. Connections are pooled instead of opened for every query
+(SQLAlchemy 1.4's default for SQLite files). Production uses PostgreSQL.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from collections import OrderedDict
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.server import speedups
 
 logger = logging.getLogger(__name__)
 speedups.apply()
+
+# Set on a tracker handed out from the cache: how many of its events are stored.
+_STORED = f"{speedups.PRIVATE_PREFIX}stored_events"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -54,8 +66,12 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         self.cache_size = int(cache_size)
         self._cache: OrderedDict[str, tuple[int, DialogueStateTracker]] = OrderedDict()
         if self.engine.dialect.name == "sqlite":
+            # The store is only used from the event loop's thread.
+            self.engine.dispose()
+            self.engine = sa.create_engine(self.engine.url, poolclass=sa.pool.QueuePool,
+                                           connect_args={"check_same_thread": False})
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-            self.engine.dispose()  # reconnect so existing connections get the pragmas
+            self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
     def _latest_event_id(self, sender_id: str) -> int | None:
         with self.session_scope() as session:
@@ -68,14 +84,33 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         if cached is not None:
             latest_id, tracker = cached
             if self._latest_event_id(sender_id) == latest_id:
+                tracker.__dict__[_STORED] = len(tracker.events)
                 return tracker
         return await super().retrieve(sender_id)
 
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        stored = tracker.__dict__.get(_STORED)
+        if stored is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, None)
+
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        stored = tracker.__dict__.get(_STORED)
+        if self.event_broker is None or stored is None:
+            await super().stream_events(tracker)
+            return
+        new_events = list(itertools.islice(tracker.events, stored, None))
+        await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
+        stored = tracker.__dict__.get(_STORED)
         await super().save(tracker)
+        tracker.__dict__[_STORED] = len(tracker.events)
         # A tracker holding more than one session differs from what the
         # database returns (the latest session only): let the next turn read it.
-        if any(isinstance(e, SessionStarted) for e in list(tracker.events)[1:]):
+        # A tracker from the cache holds one session, so only new events can start one.
+        new_events = itertools.islice(tracker.events, 1 if stored is None else max(1, stored), None)
+        if any(isinstance(e, SessionStarted) for e in new_events):
             self._cache.pop(tracker.sender_id, None)
             return
         latest_id = self._latest_event_id(tracker.sender_id)

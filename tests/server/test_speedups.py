@@ -1,17 +1,23 @@
-"""The Rasa speed-ups change timing only: same states, same validation, same lookups."""
+"""The Rasa speed-ups change timing only (same states, validation, lookups, copies,
+rule matches), except the documented contract of recent events sent to actions."""
 from __future__ import annotations
 
+import copy
 import itertools
+import json
 
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.policy import Policy
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted, ActiveLoop, BotUttered, Event, Restarted, SessionStarted, SlotSet,
     UserUttered, UserUtteranceReverted,
 )
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from rasa.utils.endpoints import EndpointConfig
 
 from bot.paths import ROOT
 from bot.server import speedups
@@ -80,3 +86,100 @@ def test_event_lookup_resolves_like_rasa() -> None:
     assert Event.resolve_by_type("nonsense", default=SlotSet) is SlotSet
     with pytest.raises(ValueError, match="Unknown event name 'nonsense'"):
         Event.resolve_by_type("nonsense")
+
+
+def test_applied_events_equal_rasas_walk_after_every_event(domain: Domain) -> None:
+    tracker = DialogueStateTracker("someone", domain.slots)
+    for event in CONVERSATION:
+        tracker.update(event)
+        assert tracker.applied_events() == speedups._original_applied_events(tracker), event
+        tracker.applied_events().clear()  # a caller's list is its own
+    assert tracker.applied_events() == speedups._original_applied_events(tracker)
+
+
+def test_tracker_copy_equals_a_replay_and_is_independent(domain: Domain) -> None:
+    tracker = DialogueStateTracker("someone", domain.slots)
+    for event in CONVERSATION[:-5] + [ActiveLoop("some_form")]:
+        tracker.update(event)
+    tracker.model_id = "model-1"
+    tracker.applied_events()  # leaves a cache on the tracker
+
+    twin, replayed = tracker.copy(), speedups._original_copy(tracker)
+    assert twin is not tracker
+    assert twin.current_state(EventVerbosity.ALL) == replayed.current_state(EventVerbosity.ALL)
+    def state(t: DialogueStateTracker) -> dict:
+        return {k: v for k, v in vars(t).items()
+                if k not in ("slots", "events") and not k.startswith(speedups.PRIVATE_PREFIX)}
+
+    assert state(twin) == state(replayed)
+    assert list(twin.events) == list(replayed.events)
+    assert twin.current_slot_values() == replayed.current_slot_values()
+
+    twin.update(SlotSet("service", "driving_licence"))
+    twin.active_loop.rejected = True
+    assert tracker.get_slot("service") == "passport"
+    assert not tracker.active_loop.rejected
+    assert len(tracker.events) == len(twin.events) - 1
+
+
+def _call_format(tracker: DialogueStateTracker, domain: Domain, **endpoint: object) -> dict:
+    action = RemoteAction("action_answer_service", EndpointConfig("http://actions/webhook", **endpoint))
+    return action._action_call_format(tracker, domain)
+
+
+def test_actions_get_the_events_of_the_last_user_turns_and_the_full_state(domain: Domain) -> None:
+    tracker = DialogueStateTracker("someone", domain.slots)
+    for event in CONVERSATION[:-5]:
+        tracker.update(event)
+
+    full = _call_format(tracker, domain)
+    assert full["tracker"]["events"] == [e.as_dict() for e in tracker.events]  # Rasa's format
+
+    recent = _call_format(tracker, domain, recent_user_turns=2)
+    events = recent["tracker"].pop("events")
+    assert [e["event"] for e in events][:1] == ["user"]
+    assert [e.get("text") for e in events if e["event"] == "user"] == ["nlu_fallback", "affirm"]
+    assert events == full["tracker"].pop("events")[-len(events):]
+    assert recent == full  # slots, latest message, loop, domain: all as before
+    assert recent["tracker"]["slots"]["province"] == "50"  # said four turns back
+
+    short = DialogueStateTracker("new", domain.slots)
+    short.update(_user("greet"))
+    assert _call_format(short, domain, recent_user_turns=10)["tracker"]["events"] == \
+        [e.as_dict() for e in short.events]
+
+
+def test_rule_matching_stops_after_the_longest_rule_with_the_same_result(domain: Domain) -> None:
+    def key(*states: dict) -> str:
+        return json.dumps(list(states), sort_keys=True)
+
+    listen = {"prev_action": {"action_name": "action_listen"}}
+    rules = {
+        key(listen | {"user": {"intent": "greet"}}): "utter_greet",
+        key({}, listen | {"user": {"intent": "greet"}}): "utter_greet",  # conversation start
+        key(listen | {"user": {"intent": "ask_fee"}}): "action_answer_service",
+        key(listen | {"user": {"intent": "ask_fee"}},
+            {"prev_action": {"action_name": "action_answer_service"}, "user": {"intent": "ask_fee"}}):
+            "action_listen",
+    }
+    policy = RulePolicy.__new__(RulePolicy)
+    tracker = DialogueStateTracker("someone", domain.slots)
+    matched = set()
+    for event in CONVERSATION:
+        tracker.update(event)
+        states = domain.states_for_tracker_history(tracker)
+        keys = policy._get_possible_keys(rules, states)
+        assert keys == speedups._original_get_possible_keys(policy, rules, states), event
+        matched |= keys
+    assert matched == set(rules)  # every rule matched somewhere, so the comparison means something
+
+
+def test_rule_policy_debug_text_is_made_only_when_rendered(domain: Domain) -> None:
+    tracker = DialogueStateTracker("someone", domain.slots)
+    for event in CONVERSATION[:8]:
+        tracker.update(event)
+    states = domain.states_for_tracker_history(tracker)
+    formatted = Policy.format_tracker_states(states)
+    assert copy.deepcopy(formatted) is formatted
+    assert str(formatted) == speedups._original_format_tracker_states(states)
+    assert "user intent: ask_documents" in str(formatted)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
@@ -72,3 +74,42 @@ async def test_sqlite_runs_in_wal_mode(domain: Domain, tmp_path: Path) -> None:
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+class _RecordingBroker(EventBroker):
+    """An in-process event broker: keeps what it is given."""
+
+    def __init__(self) -> None:
+        self.published: list[dict] = []
+
+    def publish(self, event: dict) -> None:
+        self.published.append(event)
+
+
+async def test_checked_out_tracker_saves_and_streams_only_its_new_events(
+    domain: Domain, tmp_path: Path
+) -> None:
+    broker = _RecordingBroker()
+    store = CachingSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"),
+                                   event_broker=broker)
+    await _conversation(store, "a", 3)
+    tracker = await store.retrieve("a")
+    before, published_before = len(tracker.events), len(broker.published)
+    for event in _turn("turn 4"):
+        tracker.update(event)
+    await store.save(tracker)
+    await store.save(tracker)  # Rasa may save twice in one turn: nothing is stored twice
+
+    fresh = await _store(domain, tmp_path / "t.db").retrieve("a")
+    assert [e.as_dict() for e in fresh.events] == [e.as_dict() for e in tracker.events]
+    new = broker.published[published_before:]
+    assert [(e["sender_id"], e["event"]) for e in new] == \
+        [("a", e.type_name) for e in list(tracker.events)[before:]]
+    assert len(broker.published) == len(tracker.events)  # every event exactly once
+
+
+async def test_sqlite_connections_are_pooled(domain: Domain, tmp_path: Path) -> None:
+    store = _store(domain, tmp_path / "t.db")
+    await _conversation(store, "a", 3)
+    assert isinstance(store.engine.pool, sa.pool.QueuePool)
+    assert store.engine.pool.checkedin() == 1  # one connection, reused by every query
