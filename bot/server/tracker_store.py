@@ -65,6 +65,9 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self.cache_size = int(cache_size)
         self._cache: OrderedDict[str, tuple[int, DialogueStateTracker]] = OrderedDict()
+        events = self.SQLEvent.__table__
+        self._latest_id_query = sa.select(sa.func.max(events.c.id)).where(
+            events.c.sender_id == sa.bindparam("sender_id"))
         if self.engine.dialect.name == "sqlite":
             # The store is only used from the event loop's thread.
             self.engine.dispose()
@@ -74,10 +77,9 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
     def _latest_event_id(self, sender_id: str) -> int | None:
-        with self.session_scope() as session:
-            return session.query(sa.func.max(self.SQLEvent.id)).filter(
-                self.SQLEvent.sender_id == sender_id
-            ).scalar()
+        # A plain statement, not an ORM session: it runs twice every turn.
+        with self.engine.connect() as connection:
+            return connection.execute(self._latest_id_query, {"sender_id": sender_id}).scalar()
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         cached = self._cache.pop(sender_id, None)
