@@ -107,6 +107,28 @@ def build_patterns(
     ]
 
 
+def patterns_from_data(data_root: str | Path) -> list[Pattern]:
+    """The gazetteer patterns of a model trained on ``data_root`` (reads the data)."""
+    data_root = Path(data_root)
+    return build_patterns(
+        build_gazetteer(data_root), segmenter_from_data(data_root), ThaiSegmenter()
+    )
+
+
+def patterns_to_json(patterns: list[Pattern]) -> list[dict[str, Any]]:
+    return [
+        {"tokens": list(p.tokens), "values": {e: list(v) for e, v in p.values.items()}}
+        for p in patterns
+    ]
+
+
+def patterns_from_json(data: list[dict[str, Any]]) -> list[Pattern]:
+    return [
+        Pattern(tuple(p["tokens"]), {e: tuple(v) for e, v in p["values"].items()})
+        for p in data
+    ]
+
+
 @lru_cache(maxsize=1)
 def _thai_vocab() -> Any:
     import spacy
@@ -225,25 +247,17 @@ class GazetteerEntityExtractor(EntityExtractorMixin, GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Builds the patterns from ``data_root`` and stores them in the model."""
-        data_root = Path(self._config["data_root"])
-        patterns = build_patterns(
-            build_gazetteer(data_root), segmenter_from_data(data_root), ThaiSegmenter()
-        )
-        self._matcher = GazetteerMatcher(patterns)
+        self._matcher = GazetteerMatcher(patterns_from_data(self._config["data_root"]))
         self.persist()
         return self._resource
 
     def persist(self) -> None:
-        patterns = [
-            {"tokens": list(p.tokens), "values": {e: list(v) for e, v in p.values.items()}}
-            for p in self.patterns
-        ]
         stored.save(
             self._model_storage,
             self._resource,
             self.RESOURCE_FILE,
             self.FORMAT,
-            {"patterns": patterns},
+            {"patterns": patterns_to_json(self.patterns)},
         )
 
     @classmethod
@@ -261,11 +275,7 @@ class GazetteerEntityExtractor(EntityExtractorMixin, GraphComponent):
         )
         if data is None:
             return cls(config, model_storage, resource)
-        patterns = [
-            Pattern(tuple(p["tokens"]), {e: tuple(v) for e, v in p["values"].items()})
-            for p in data["patterns"]
-        ]
-        return cls(config, model_storage, resource, patterns)
+        return cls(config, model_storage, resource, patterns_from_json(data["patterns"]))
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._matcher is None:
