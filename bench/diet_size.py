@@ -54,7 +54,7 @@ def main() -> None:
     for index, (label, overrides) in enumerate(VARIANTS.items()):
         config = copy.deepcopy(base)
         for component in config["pipeline"]:
-            if component["name"] == "DIETClassifier":
+            if component["name"].endswith("DIETClassifier"):
                 component.update(overrides)
         model, seconds = train(f"diet_{index}", config, nlu_path=folder)
         results[label] = {**asyncio.run(evaluate(model, held_out)), "train_seconds": round(seconds, 1)}

@@ -31,6 +31,18 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / "var" / "bench" / "nlu"
 OUR_TOKENIZER = "bot.nlu.tokenizer.ThaiTokenizer"
+# Our subclasses of Rasa's classifiers, and their own settings, for stock Rasa.
+STOCK_CLASSIFIERS = {
+    "bot.nlu.sentence_inference.NumpyDIETClassifier": ("DIETClassifier", ()),
+    "bot.nlu.response_selector.FaqResponseSelector": ("ResponseSelector", ("skip_above", "skip_lead")),
+}
+
+
+def _stock(component: dict[str, Any]) -> dict[str, Any] | None:
+    if component["name"] in STOCK_CLASSIFIERS:
+        name, own_settings = STOCK_CLASSIFIERS[component["name"]]
+        return {**{k: v for k, v in component.items() if k not in own_settings}, "name": name}
+    return None if component["name"].startswith("bot.") else component
 
 
 def pipelines() -> dict[str, dict[str, Any]]:
@@ -40,7 +52,7 @@ def pipelines() -> dict[str, dict[str, Any]]:
     stock = copy.deepcopy(project)
     stock["language"] = "en"
     stock["pipeline"] = [{"name": "WhitespaceTokenizer"}] + [
-        c for c in project["pipeline"] if not c["name"].startswith("bot.")
+        c for c in map(_stock, copy.deepcopy(project["pipeline"])) if c is not None
     ]
 
     plain = copy.deepcopy(project)

@@ -21,13 +21,18 @@ from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.sentence_inference import SentenceInferenceMixin
+
 SKIP_ABOVE = "skip_above"
 SKIP_LEAD = "skip_lead"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class FaqResponseSelector(ResponseSelector):
-    """``ResponseSelector`` that leaves out messages confidently of another intent."""
+class FaqResponseSelector(SentenceInferenceMixin, ResponseSelector):
+    """``ResponseSelector`` that leaves out messages confidently of another intent.
+
+    The selection itself is scored with NumPy, as DIET's intents are.
+    """
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
