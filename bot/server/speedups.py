@@ -1,6 +1,6 @@
 """Hot spots of Rasa 3.6.21, fixed without changing behaviour (one, by contract).
 
-Profiled with py-spy on stock Rasa 3.6.21 (bench/README.md):
+Profiled with py-spy on Rasa 3.6.21 (README, "Benchmarks"):
 
 * ``RemoteAction._validate_action_result`` calls ``jsonschema.validate``, which
   checks the (constant) schema itself before every validation: 67 % of the
