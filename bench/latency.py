@@ -8,7 +8,8 @@ measures both with the same client:
 * fresh conversations: one turn each (p50/p95/p99), with and without an action;
 * one long conversation: latency around turn 5 and around turn 150;
 * 32 concurrent conversations: throughput and p95, and the error count;
-* server start time and resident memory.
+* CPU time per turn of each server process during the concurrent run (what
+  bounds throughput on 2 cores), server start time and resident memory.
 
 Figures go to bench/results/latency.json and are printed as a table.
 """
@@ -17,10 +18,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +77,8 @@ class Client:
 
 
 async def measure(base_url: str, action_text: str, plain_text: str, long_turns: list[str],
-                  fresh: int, long_length: int, concurrent: int, per_worker: int) -> dict[str, Any]:
+                  fresh: int, long_length: int, concurrent: int, per_worker: int,
+                  cpu_seconds: Callable[[], dict[str, float]] = dict) -> dict[str, Any]:
     connector = aiohttp.TCPConnector(limit=concurrent * 2)
     async with aiohttp.ClientSession(connector=connector) as session:
         client = Client(session, base_url)
@@ -95,9 +99,10 @@ async def measure(base_url: str, action_text: str, plain_text: str, long_turns: 
             who = f"conc-{index}-{uuid.uuid4().hex}"
             return [await client.turn(who, long_turns[i % len(long_turns)]) for i in range(per_worker)]
 
-        started = time.perf_counter()
+        cpu_before, started = cpu_seconds(), time.perf_counter()
         per_worker_samples = await asyncio.gather(*(worker(i) for i in range(concurrent)))
         wall = time.perf_counter() - started
+        cpu_after = cpu_seconds()
         concurrent_samples = [s for samples in per_worker_samples for s in samples]
 
     return {
@@ -114,15 +119,22 @@ async def measure(base_url: str, action_text: str, plain_text: str, long_turns: 
             "turns": len(concurrent_samples),
             "throughput_turns_per_s": round(len(concurrent_samples) / wall, 1),
             **summary(concurrent_samples),
+            "cpu_ms_per_turn": {name: round((cpu_after[name] - cpu_before[name]) * 1000
+                                            / len(concurrent_samples), 2) for name in cpu_after},
         },
         "errors": client.errors,
     }
 
 
+def _group(pid: int) -> list[str]:
+    """The process and its children (the action server runs Sanic worker processes)."""
+    children = subprocess.run(["pgrep", "-g", str(pid)], capture_output=True, text=True).stdout.split()
+    return children or [str(pid)]
+
+
 def rss_mb(pid: int) -> float:
     total = 0
-    children = subprocess.run(["pgrep", "-g", str(pid)], capture_output=True, text=True).stdout.split()
-    for child in children or [str(pid)]:
+    for child in _group(pid):
         try:
             for line in Path(f"/proc/{child}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -130,6 +142,18 @@ def rss_mb(pid: int) -> float:
         except FileNotFoundError:
             continue
     return round(total / 1024, 1)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of the process group so far."""
+    total = 0.0
+    for child in _group(pid):
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def train_baseline() -> Path:
@@ -151,9 +175,10 @@ def run_stack(config: StackConfig, label: str, texts: tuple[str, str, list[str]]
     stack.start(web=False)
     start_seconds = time.perf_counter() - started
     try:
-        figures = asyncio.run(measure(stack.rasa_url, *texts, fresh=args.fresh,
-                                      long_length=args.long, concurrent=args.concurrent,
-                                      per_worker=args.per_worker))
+        figures = asyncio.run(measure(
+            stack.rasa_url, *texts, fresh=args.fresh, long_length=args.long,
+            concurrent=args.concurrent, per_worker=args.per_worker,
+            cpu_seconds=lambda: {name: cpu_seconds(p.pid) for name, p in stack.processes.items()}))
         figures["server_start_s"] = round(start_seconds, 1)
         figures["rss_mb"] = {name: rss_mb(p.pid) for name, p in stack.processes.items()}
     finally:
@@ -206,6 +231,8 @@ def render(results: dict[str, Any]) -> str:
         ("turn 150 / turn 5", lambda r: r["long_conversation"]["ratio"]),
         ("32 concurrent: turns/s", lambda r: r["concurrent"]["throughput_turns_per_s"]),
         ("32 concurrent: p95 ms", lambda r: r["concurrent"]["p95_ms"]),
+        ("32 concurrent: CPU ms/turn (rasa / actions)",
+         lambda r: "{rasa}/{actions}".format(**r["concurrent"]["cpu_ms_per_turn"])),
         ("errors", lambda r: r["errors"]),
         ("server start s", lambda r: r["server_start_s"]),
         ("RSS MB (rasa / actions)", lambda r: f"{r['rss_mb'].get('rasa')}/{r['rss_mb'].get('actions')}"),
