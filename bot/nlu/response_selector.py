@@ -1,7 +1,8 @@
 """Rasa's ResponseSelector, run only on messages that may be answered as FAQs.
 
 Selecting an FAQ answer runs a second DIET model and costs as much as
-classifying the intent (3.3 of 8.3 ms of NLU per message, profiled). Its
+classifying the intent (with TensorFlow scoring, 3.3 of 8.3 ms of NLU per
+message, profiled; bot/nlu/sentence_inference.py has since made both cheap). Its
 result is only used when the message's intent is the retrieval intent, or when
 the assistant asks back ("did you mean ...") and may offer that intent. A
 message whose top intent is another one, with a confidence and a lead over the

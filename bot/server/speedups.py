@@ -331,7 +331,7 @@ _original_format_tracker_states = Policy.format_tracker_states
 
 
 class _FormattedStates:
-    """``Policy.format_tracker_states(states)``, computed when first rendered."""
+    """``Policy.format_tracker_states(states)``, computed only when rendered."""
 
     def __init__(self, states: list[dict]) -> None:
         self._states = states
