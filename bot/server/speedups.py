@@ -63,6 +63,7 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.core.policies.policy import Policy
 from rasa.core.policies.rule_policy import RulePolicy
+from rasa.shared.core.constants import USER
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -193,8 +194,13 @@ def _add_state(domain: Domain, replay: _Replay, tracker: DialogueStateTracker,
 
 
 def _copy_state(state: State) -> State:
-    # Callers edit the returned states in place (e.g. the last user input).
-    return {key: dict(value) for key, value in state.items()}  # type: ignore[misc]
+    # Rasa's featurizers delete keys of the user sub-state in place (the text
+    # when an intent is known, or the reverse for the last input); no caller
+    # edits the other sub-states, which are shared with the kept replay.
+    copied = dict(state)
+    if USER in copied:
+        copied[USER] = dict(copied[USER])  # type: ignore[assignment]
+    return copied  # type: ignore[return-value]
 
 
 def _states_for_tracker_history(
