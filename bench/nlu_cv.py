@@ -14,7 +14,14 @@ it. Reported per variant:
   it (the FallbackClassifier of the variant's config counts as wrong, as in
   ``bench/nlu_eval.py``);
 * recall per intent and the most frequent confusions (gold → predicted);
+* the fallback threshold and ambiguity threshold that score best on all
+  folds' predictions together (``best_fallback_pooled``: the sweep and cost of
+  ``bench/fallback_threshold.py`` on five times as many examples);
 * training seconds and parse latency of the NLU pipeline.
+
+The misclassified training examples go to var/bench/nlu/cv_errors_*.json
+(not committed), to see what to write next. data/nlu is copied when the run
+starts, so editing it meanwhile does not change the data under a run.
 
 The ResponseSelector is left out of these trainings: it picks the FAQ answer
 after DIET has chosen the intent and does not change the intent, so leaving
