@@ -44,8 +44,16 @@ from bot.server import speedups
 logger = logging.getLogger(__name__)
 speedups.apply()
 
-# Set on a tracker handed out from the cache: how many of its events are stored.
+# How many of a tracker's events are stored: set when the cache hands it out
+# and after every save.
 _STORED = f"{speedups.PRIVATE_PREFIX}stored_events"
+
+
+def _mark_stored(tracker: DialogueStateTracker) -> None:
+    # A bounded history (``max_event_history``) drops old events, so positions
+    # say nothing about what is stored: Rasa's own way is kept for it.
+    if tracker._max_event_history is None:
+        tracker.__dict__[_STORED] = len(tracker.events)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -88,7 +96,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         if cached is not None:
             latest_id, tracker = cached
             if self._latest_event_id(sender_id) == latest_id:
-                tracker.__dict__[_STORED] = len(tracker.events)
+                _mark_stored(tracker)
                 return tracker
         return await super().retrieve(sender_id)
 
@@ -124,7 +132,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         else:
             await self.stream_events(tracker)
             self._append(tracker.sender_id, itertools.islice(tracker.events, stored, None))
-        tracker.__dict__[_STORED] = len(tracker.events)
+        _mark_stored(tracker)
         # A tracker holding more than one session differs from what the
         # database returns (the latest session only): let the next turn read it.
         # A tracker from the cache holds one session, so only new events can start one.
