@@ -199,17 +199,22 @@ class GazetteerMatcher:
         return sorted(kept, key=lambda m: (m.first, m.entity))
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
-class GazetteerEntityExtractor(EntityExtractorMixin, GraphComponent):
-    """Tags places, offices and services named in the message with canonical values."""
+class StoredPatterns:
+    """Gazetteer patterns built from ``data_root`` at training time and kept in the model.
 
-    RESOURCE_FILE = "gazetteer_patterns.json"
+    For the components that match the gazetteer: they set ``_config``,
+    ``_model_storage``, ``_resource`` and ``_matcher``.
+    """
+
+    RESOURCE_FILE: str
     FORMAT = 1
+    _config: Dict[Text, Any]
+    _model_storage: ModelStorage
+    _resource: Resource
+    _matcher: Optional[GazetteerMatcher]
 
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        # Same default as ThaiTokenizer, whose dictionary comes from the same data.
-        return {"data_root": "data"}
+    # Same default as ThaiTokenizer, whose dictionary comes from the same data.
+    DEFAULT_CONFIG: Dict[Text, Any] = {"data_root": "data"}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -217,7 +222,36 @@ class GazetteerEntityExtractor(EntityExtractorMixin, GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        return sources_fingerprint(config.get("data_root") or cls.get_default_config()["data_root"])
+        return sources_fingerprint(config.get("data_root") or cls.DEFAULT_CONFIG["data_root"])
+
+    @property
+    def patterns(self) -> list[Pattern]:
+        return self._matcher.patterns if self._matcher else []
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Builds the patterns from ``data_root`` and stores them in the model."""
+        self._matcher = GazetteerMatcher(patterns_from_data(self._config["data_root"]))
+        stored.save(self._model_storage, self._resource, self.RESOURCE_FILE, self.FORMAT,
+                    {"patterns": patterns_to_json(self.patterns)})
+        return self._resource
+
+    @classmethod
+    def stored_patterns(cls, model_storage: ModelStorage, resource: Resource,
+                        consequence: str) -> Optional[list[Pattern]]:
+        """The patterns in the model (never from ``data_root``); ``None`` if missing."""
+        data = stored.load(model_storage, resource, cls.RESOURCE_FILE, cls.FORMAT, consequence)
+        return patterns_from_json(data["patterns"]) if data else None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class GazetteerEntityExtractor(StoredPatterns, EntityExtractorMixin, GraphComponent):
+    """Tags places, offices and services named in the message with canonical values."""
+
+    RESOURCE_FILE = "gazetteer_patterns.json"
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return dict(StoredPatterns.DEFAULT_CONFIG)
 
     def __init__(
         self,
@@ -241,25 +275,6 @@ class GazetteerEntityExtractor(EntityExtractorMixin, GraphComponent):
     ) -> GazetteerEntityExtractor:
         return cls(config, model_storage, resource)
 
-    @property
-    def patterns(self) -> list[Pattern]:
-        return self._matcher.patterns if self._matcher else []
-
-    def train(self, training_data: TrainingData) -> Resource:
-        """Builds the patterns from ``data_root`` and stores them in the model."""
-        self._matcher = GazetteerMatcher(patterns_from_data(self._config["data_root"]))
-        self.persist()
-        return self._resource
-
-    def persist(self) -> None:
-        stored.save(
-            self._model_storage,
-            self._resource,
-            self.RESOURCE_FILE,
-            self.FORMAT,
-            {"patterns": patterns_to_json(self.patterns)},
-        )
-
     @classmethod
     def load(
         cls,
@@ -269,13 +284,8 @@ class GazetteerEntityExtractor(EntityExtractorMixin, GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> GazetteerEntityExtractor:
-        """Rebuilds the matcher from the patterns in the model, never from ``data_root``."""
-        data = stored.load(
-            model_storage, resource, cls.RESOURCE_FILE, cls.FORMAT, "no entities will be tagged"
-        )
-        if data is None:
-            return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, patterns_from_json(data["patterns"]))
+        patterns = cls.stored_patterns(model_storage, resource, "no entities will be tagged")
+        return cls(config, model_storage, resource, patterns)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._matcher is None:

@@ -31,23 +31,15 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu import stored
-from bot.nlu.entity_extractor import (
-    GazetteerMatcher,
-    Pattern,
-    patterns_from_data,
-    patterns_from_json,
-    patterns_to_json,
-)
-from bot.nlu.gazetteer import ENTITY_TYPES, sources_fingerprint
+from bot.nlu.entity_extractor import GazetteerMatcher, Pattern, StoredPatterns
+from bot.nlu.gazetteer import ENTITY_TYPES
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
-class GazetteerFeaturizer(SparseFeaturizer, GraphComponent):
+class GazetteerFeaturizer(StoredPatterns, SparseFeaturizer, GraphComponent):
     """Sparse features: which gazetteer entity types each token is part of."""
 
     RESOURCE_FILE = "gazetteer_featurizer_patterns.json"
-    FORMAT = 1
 
     @classmethod
     def required_components(cls) -> List[Type]:
@@ -55,20 +47,11 @@ class GazetteerFeaturizer(SparseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # Same default as ThaiTokenizer, whose dictionary comes from the same data.
-        return {**SparseFeaturizer.get_default_config(), "data_root": "data"}
-
-    @staticmethod
-    def required_packages() -> List[Text]:
-        return ["spacy", "pythainlp"]
+        return {**SparseFeaturizer.get_default_config(), **StoredPatterns.DEFAULT_CONFIG}
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
         pass
-
-    @classmethod
-    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        return sources_fingerprint(config.get("data_root") or cls.get_default_config()["data_root"])
 
     def __init__(
         self,
@@ -93,18 +76,6 @@ class GazetteerFeaturizer(SparseFeaturizer, GraphComponent):
     ) -> GazetteerFeaturizer:
         return cls(config, model_storage, resource, execution_context)
 
-    def train(self, training_data: TrainingData) -> Resource:
-        """Builds the patterns from ``data_root`` and stores them in the model."""
-        self._matcher = GazetteerMatcher(patterns_from_data(self._config["data_root"]))
-        stored.save(
-            self._model_storage,
-            self._resource,
-            self.RESOURCE_FILE,
-            self.FORMAT,
-            {"patterns": patterns_to_json(self._matcher.patterns)},
-        )
-        return self._resource
-
     @classmethod
     def load(
         cls,
@@ -114,11 +85,7 @@ class GazetteerFeaturizer(SparseFeaturizer, GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> GazetteerFeaturizer:
-        """Rebuilds the matcher from the patterns in the model, never from ``data_root``."""
-        data = stored.load(
-            model_storage, resource, cls.RESOURCE_FILE, cls.FORMAT, "no gazetteer features"
-        )
-        patterns = patterns_from_json(data["patterns"]) if data else None
+        patterns = cls.stored_patterns(model_storage, resource, "no gazetteer features")
         return cls(config, model_storage, resource, execution_context, patterns)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
