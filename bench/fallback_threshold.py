@@ -34,7 +34,7 @@ from bench.nlu_quality import RESULTS, WORK, train
 
 ROOT = Path(__file__).resolve().parent.parent
 THRESHOLDS = [round(0.2 + 0.05 * i, 2) for i in range(15)]
-AMBIGUITIES = [0.0, 0.05, 0.1, 0.15, 0.2]
+AMBIGUITIES = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
 WRONG_COST, ASK_BACK_COST = 2.0, 0.5
 
 

@@ -19,8 +19,9 @@ it. Reported per variant:
   ``bench/fallback_threshold.py`` on five times as many examples);
 * training seconds and parse latency of the NLU pipeline.
 
-The misclassified training examples go to var/bench/nlu/cv_errors_*.json
-(not committed), to see what to write next. data/nlu is copied when the run
+Every held-back prediction, with its intent ranking, goes to
+var/bench/nlu/cv_predictions_*.json (not committed): the misses show what to
+write next, and thresholds can be re-chosen from them without training again. data/nlu is copied when the run
 starts, so editing it meanwhile does not change the data under a run.
 
 The ResponseSelector is left out of these trainings: it picks the FAQ answer
@@ -84,10 +85,19 @@ def _word_ngrams(max_ngram: int) -> Callable[[Config], None]:
     return change
 
 
-def _gazetteer_features(config: Config) -> None:
-    index = next(i for i, c in enumerate(config["pipeline"])
-                 if c["name"] == "bot.nlu.entity_extractor.GazetteerEntityExtractor")
-    config["pipeline"].insert(index + 1, {"name": "bot.nlu.gazetteer_featurizer.GazetteerFeaturizer"})
+def _without(name: str) -> Callable[[Config], None]:
+    def change(config: Config) -> None:
+        config["pipeline"] = [c for c in config["pipeline"] if not c["name"].endswith(name)]
+
+    return change
+
+
+def _both(*changes: Callable[[Config], None]) -> Callable[[Config], None]:
+    def change(config: Config) -> None:
+        for one in changes:
+            one(config)
+
+    return change
 
 
 VARIANTS: dict[str, Callable[[Config], None]] = {
@@ -96,7 +106,16 @@ VARIANTS: dict[str, Callable[[Config], None]] = {
     "epochs 200": _diet(epochs=200),
     "char 2-5": _char_ngrams(2, 5),
     "word 1-2": _word_ngrams(2),
-    "gazetteer features": _gazetteer_features,
+    "without gazetteer features": _without("GazetteerFeaturizer"),
+    # The blend's two halves alone (with DIET gone, the blend is the regression).
+    "DIET alone": _without("BlendedLogisticRegressionClassifier"),
+    "regression alone": _without("DIETClassifier"),
+    "regression to convergence": lambda config: _component(
+        config, "BlendedLogisticRegressionClassifier").update(max_iter=1000),
+    # Halves to blend offline with the other's saved rankings (bench/blend_weight.py).
+    "DIET alone, epochs 200": _both(_without("BlendedLogisticRegressionClassifier"), _diet(epochs=200)),
+    "regression alone, word 1-2": _both(_without("DIETClassifier"), _word_ngrams(2)),
+    "regression alone, char 1-5": _both(_without("DIETClassifier"), _char_ngrams(1, 5)),
 }
 
 
@@ -105,6 +124,12 @@ def variant_config(name: str) -> Config:
     config.pop("policies", None)
     config["pipeline"] = [c for c in config["pipeline"] if not c["name"].endswith("ResponseSelector")]
     VARIANTS[name](config)
+    for component in config["pipeline"]:
+        if component["name"].endswith(("DIETClassifier", "LogisticRegressionClassifier")):
+            # Every intent's confidence, not the top ten: blends and thresholds
+            # are studied offline from the saved rankings. Ranking length does
+            # not change the top intent (confidences are not renormalised).
+            component["ranking_length"] = 0
     return config
 
 
@@ -120,7 +145,9 @@ async def _predict(model: Path, held_out: list[tuple[str, str]]) -> list[dict[st
         name, confidence = best_intent(parsed["intent_ranking"])
         rows.append({"text": text, "gold": intent, "best": name, "confidence": confidence,
                      "margin": margin(parsed["intent_ranking"]),
-                     "answered": parsed["intent"]["name"], "ms": ms})
+                     "answered": parsed["intent"]["name"], "ms": ms,
+                     "ranking": [[r["name"], round(float(r["confidence"]), 5)]
+                                 for r in parsed["intent_ranking"]]})
     return rows
 
 
@@ -177,10 +204,11 @@ def main() -> None:
         results[variant] = {"date": time.strftime("%Y-%m-%d %H:%M"), "folds": args.folds,
                             "seed": args.seed, **summary}
         print(variant, {k: v for k, v in summary.items() if k not in ("recall", "confusions")}, flush=True)
-        # Misses on the *training* data, to see what to write next (not committed).
-        errors = [r for r in rows if r["answered"] != r["gold"]]
-        (WORK / f"cv_errors_{slug}.json").write_text(
-            json.dumps(errors, indent=0, ensure_ascii=False), encoding="utf-8")
+        # Every held-back prediction with its ranking (not committed): the misses
+        # show what to write next, and fallback thresholds can be re-chosen
+        # offline without training again.
+        (WORK / f"cv_predictions_{slug}.json").write_text(
+            json.dumps(rows, indent=0, ensure_ascii=False), encoding="utf-8")
         RESULTS.mkdir(parents=True, exist_ok=True)
         out_path.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(source)

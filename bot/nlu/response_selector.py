@@ -10,8 +10,9 @@ runner-up that the FallbackClassifier accepts, is answered as that intent: for
 it the selection is skipped and nothing about it appears in the parse result.
 
 ``skip_above`` and ``skip_lead`` must equal the FallbackClassifier's
-``threshold`` and ``ambiguity_threshold`` (tests/nlu/test_response_selector.py
-checks config.yml); without them every message gets a selection, as in Rasa.
+``threshold`` and ``ambiguity_threshold``: config.yml gives each value once,
+as a YAML anchor both components use (tests/nlu/test_response_selector.py
+checks it). Without them every message gets a selection, as in Rasa.
 """
 from __future__ import annotations
 
