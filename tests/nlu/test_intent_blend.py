@@ -119,3 +119,12 @@ def test_scores_as_scikit_learn_does(tmp_path: Path, column: int) -> None:
     own = classifier._probabilities(_message(column))
     expected = classifier.clf.predict_proba(classifier._create_X([_message(column)]))[0]
     assert own == pytest.approx(expected, abs=1e-12)
+
+
+def test_training_stops_at_rasas_iterations_without_a_warning(tmp_path: Path) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a ConvergenceWarning would fail here
+        classifier = _classifier(tmp_path, max_iter=1)
+    assert classifier.clf.n_iter_[0] == 1
