@@ -45,8 +45,8 @@ class StackConfig:
     extra_env: Mapping[str, str] = field(default_factory=dict)
     log_dir: Path | None = None  # None: children inherit this process's stdout/stderr
     actions_module: str = "actions"
-    # The embedded default listens on loopback only; a deployment behind a
-    # load balancer sets RASA_INTERFACE=0.0.0.0 (see README, production profile).
+    # Where Rasa and the action server listen: loopback only by default; a
+    # deployment with a load balancer in front passes its own interface.
     interface: str = "127.0.0.1"
 
 
@@ -70,6 +70,9 @@ def stack_environment(config: StackConfig, base: Mapping[str, str]) -> dict[str,
             "RASA_URL": f"http://127.0.0.1:{config.rasa_port}",
             "RASA_TOKEN": config.rasa_token,
             "ACTION_SERVER_PORT": str(config.action_port),
+            # rasa-sdk's own setting for its listening address (default all
+            # interfaces): the action server listens where Rasa does.
+            "SANIC_HOST": config.interface,
         }
     )
     for key in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import urllib.request
 import uuid
 
@@ -94,6 +95,28 @@ def test_http_api_is_closed_without_the_token(stack: Stack) -> None:
         f"{stack.rasa_url}/status?token={stack.config.rasa_token}", timeout=10
     ) as reply:
         assert reply.status == 200
+
+
+def _outward_address() -> str:
+    # The address this host would send from; a UDP connect sends nothing.
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            return str(probe.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"
+
+
+def test_servers_listen_on_loopback_only(stack: Stack) -> None:
+    address = _outward_address()
+    if address.startswith("127."):
+        pytest.skip("this host has no address other than loopback to try")
+    for port in (stack.config.rasa_port, stack.config.action_port):
+        with socket.socket() as loopback:
+            loopback.connect(("127.0.0.1", port))  # listening
+        with socket.socket() as outward, pytest.raises(ConnectionRefusedError):
+            outward.settimeout(5)
+            outward.connect((address, port))
 
 
 def test_action_server_down_gets_apology_and_hotline_and_keeps_the_message(stack: Stack) -> None:
