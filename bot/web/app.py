@@ -82,12 +82,12 @@ def create_app(settings: Settings, *, dist_dir: Path = WEB_DIST) -> web.Applicat
 
     Raises:
         ConfigError: the page is not built (run ``scripts/build_web.sh``), or
-            ``RASA_URL`` is not an http(s) URL.
+            the Rasa URL for browsers is not an http(s) URL.
     """
     index_file = dist_dir / "index.html"
     if not index_file.is_file():
         raise ConfigError(f"{index_file} is missing: build the page with scripts/build_web.sh")
-    endpoint = socket_endpoint(settings.rasa_url)
+    endpoint = socket_endpoint(settings.browser_rasa_url)
 
     app = web.Application(
         middlewares=[headers_middleware(security_headers(settings, endpoint)), error_middleware],

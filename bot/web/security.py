@@ -1,5 +1,6 @@
 """Security headers of every response, with a CSP that allows only this site
-and the Rasa server's socket (HTTP long-polling and WebSocket)."""
+and the Rasa server's socket (HTTP long-polling and WebSocket), and lets only
+this site and ``WEB_FRAME_ANCESTORS`` frame the page."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -41,13 +42,13 @@ def socket_endpoint(rasa_url: str) -> SocketEndpoint:
     """
     parts = urlsplit(rasa_url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ConfigError(f"RASA_URL must be an http(s) URL, got {rasa_url!r}")
+        raise ConfigError(f"RASA_URL (and RASA_PUBLIC_URL) must be http(s) URLs, got {rasa_url!r}")
     # A path on the URL is a reverse-proxy prefix, not a socket.io namespace.
     prefix = parts.path.rstrip("/")
     return SocketEndpoint(scheme=parts.scheme, host=parts.netloc.lower(), path=f"{prefix}/socket.io")
 
 
-def content_security_policy(endpoint: SocketEndpoint) -> str:
+def content_security_policy(endpoint: SocketEndpoint, frame_ancestors: tuple[str, ...] = ()) -> str:
     directives = {
         "default-src": "'none'",
         "script-src": "'self'",
@@ -58,7 +59,7 @@ def content_security_policy(endpoint: SocketEndpoint) -> str:
         "manifest-src": "'self'",
         "base-uri": "'none'",
         "form-action": "'self'",
-        "frame-ancestors": "'self'",
+        "frame-ancestors": " ".join(("'self'", *frame_ancestors)),
         "object-src": "'none'",
     }
     return "; ".join(f"{name} {value}" for name, value in directives.items())
@@ -66,15 +67,18 @@ def content_security_policy(endpoint: SocketEndpoint) -> str:
 
 def security_headers(settings: Settings, endpoint: SocketEndpoint) -> dict[str, str]:
     headers = {
-        "Content-Security-Policy": content_security_policy(endpoint),
+        "Content-Security-Policy": content_security_policy(endpoint, settings.web_frame_ancestors),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
         # The page asks for the location only when the citizen presses the button.
         "Permissions-Policy": "geolocation=(self), camera=(), microphone=(), payment=(), usb=()",
-        "X-Frame-Options": "SAMEORIGIN",
         "Cross-Origin-Opener-Policy": "same-origin",
         "Cross-Origin-Resource-Policy": "same-origin",
     }
+    if not settings.web_frame_ancestors:
+        # For browsers without CSP frame-ancestors. It cannot name other sites,
+        # so it is left out when some may frame the page.
+        headers["X-Frame-Options"] = "SAMEORIGIN"
     if settings.app_env == "production":
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return headers

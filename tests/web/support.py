@@ -86,9 +86,10 @@ def running(argv: list[str], env: Mapping[str, str], ready_url: str, log: Path) 
 
 
 @contextmanager
-def web_server(rasa_url: str, port: int) -> Iterator[str]:
+def web_server(rasa_url: str, port: int, **extra: str) -> Iterator[str]:
     """``python -m bot.web`` on ``port``, talking to the Rasa server at ``rasa_url``."""
-    env = base_env(APP_ENV="test", WEB_HOST="127.0.0.1", WEB_PORT=str(port), RASA_URL=rasa_url)
+    env = base_env(APP_ENV="test", WEB_HOST="127.0.0.1", WEB_PORT=str(port), RASA_URL=rasa_url,
+                   **extra)
     url = f"http://127.0.0.1:{port}"
     with running([str(APP_PYTHON), "-m", "bot.web"], env, f"{url}/api/health",
                  ARTIFACTS / "web-logs" / "web.log"):

@@ -85,6 +85,39 @@ async def test_config_tells_the_widget_where_rasa_is(aiohttp_client: Client) -> 
     )
 
 
+async def test_browsers_get_the_public_rasa_url_and_the_server_keeps_its_own(
+    aiohttp_client: Client,
+) -> None:
+    settings = web_settings("http://127.0.0.1:1", RASA_PUBLIC_URL="https://chat.example.go.th/rasa")
+    client = await aiohttp_client(create_app(settings))
+    reply = await client.get("/api/config")
+    assert await reply.json() == {"socket_url": "https://chat.example.go.th",
+                                  "socket_path": "/rasa/socket.io"}
+    assert "connect-src 'self' https://chat.example.go.th wss://chat.example.go.th;" in (
+        reply.headers["Content-Security-Policy"]
+    )
+    # The health check still asks Rasa where this server reaches it (nothing listens on port 1).
+    assert await (await client.get("/api/health")).json() == {"status": "ok", "rasa": "down"}
+
+
+async def test_named_sites_may_frame_the_page(aiohttp_client: Client) -> None:
+    portal = "https://www.chiangmai.go.th,https://portal.example.go.th:8443"
+    client = await aiohttp_client(create_app(web_settings(WEB_FRAME_ANCESTORS=portal)))
+    reply = await client.get("/")
+    assert ("frame-ancestors 'self' https://www.chiangmai.go.th https://portal.example.go.th:8443;"
+            in reply.headers["Content-Security-Policy"])
+    assert "X-Frame-Options" not in reply.headers  # it could only say SAMEORIGIN
+
+
+@pytest.mark.parametrize("origin", [
+    "https://*.go.th", "https://www.chiangmai.go.th/", "https://www.chiangmai.go.th/chat",
+    "javascript:alert(1)", "www.chiangmai.go.th", "*",
+])
+def test_frame_ancestors_must_be_exact_origins(origin: str) -> None:
+    with pytest.raises(ConfigError, match="WEB_FRAME_ANCESTORS takes exact origins"):
+        web_settings(WEB_FRAME_ANCESTORS=f"https://ok.go.th,{origin}")
+
+
 async def test_production_adds_hsts(aiohttp_client: Client) -> None:
     settings = web_settings(APP_ENV="production", PSEUDONYM_KEY="k" * 32)
     client = await aiohttp_client(create_app(settings))
@@ -148,7 +181,7 @@ def test_app_refuses_to_start_without_the_built_page(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("url", ["127.0.0.1:5005", "ftp://rasa", "http://"])
 def test_rasa_url_must_be_http(url: str) -> None:
-    with pytest.raises(ConfigError, match="RASA_URL must be an http"):
+    with pytest.raises(ConfigError, match=r"RASA_URL \(and RASA_PUBLIC_URL\) must be http"):
         socket_endpoint(url)
 
 

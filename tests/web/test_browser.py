@@ -6,7 +6,10 @@ same journeys run against the trained model in test_e2e_browser.py.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -244,4 +247,49 @@ def test_page_from_another_origin_cannot_chat(browser: Browser, chat_url: str) -
             "ยังเชื่อมต่อกับระบบไม่ได้ค่ะ กรุณารอสักครู่แล้วส่งใหม่อีกครั้ง"
         )
     finally:
+        context.close()
+
+
+@contextmanager
+def portal(port: int, chat_url: str) -> Iterator[str]:
+    """Another site, on its own origin, whose page shows the chat in an iframe."""
+    page = (f'<!doctype html><html lang="th"><title>portal</title>'
+            f'<iframe id="chat" src="{chat_url}/" width="400" height="600"></iframe></html>').encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_only_the_sites_named_in_web_frame_ancestors_can_frame_the_chat(browser: Browser) -> None:
+    named, other, web_port = free_port(), free_port(), free_port()
+    # Only the page is looked at here: Rasa need not answer.
+    with web_server("http://127.0.0.1:9", web_port,
+                    WEB_FRAME_ANCESTORS=f"http://127.0.0.1:{named}") as chat_url, \
+            portal(named, chat_url) as named_url, portal(other, chat_url) as other_url:
+        context = browser.new_context(locale="th-TH")
+        page = context.new_page()
+        page.goto(named_url)
+        expect(page.frame_locator("#chat").get_by_label("พิมพ์คำถามของคุณ")).to_be_visible()
+        assert [frame.url for frame in page.frames[1:]] == [f"{chat_url}/"]
+
+        page.goto(other_url, wait_until="load")
+        expect(page.frame_locator("#chat").get_by_label("พิมพ์คำถามของคุณ")).to_have_count(0)
+        # Chromium replaced the refused frame by its error page.
+        assert [frame.url for frame in page.frames[1:]] == ["chrome-error://chromewebdata/"]
+        page.screenshot(path=str(ARTIFACTS / "web-frame-refused.png"))
         context.close()
