@@ -21,8 +21,9 @@ it. Reported per variant:
 
 Every held-back prediction, with its intent ranking, goes to
 var/bench/nlu/cv_predictions_*.json (not committed): the misses show what to
-write next, and thresholds can be re-chosen from them without training again. data/nlu is copied when the run
-starts, so editing it meanwhile does not change the data under a run.
+write next, and thresholds and blends (bench/blend_weight.py) are studied from
+them without training again. data/nlu is copied when the run starts, so
+editing it meanwhile does not change the data under a run.
 
 The ResponseSelector is left out of these trainings: it picks the FAQ answer
 after DIET has chosen the intent and does not change the intent, so leaving
