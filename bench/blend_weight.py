@@ -20,14 +20,14 @@ import time
 from typing import Any
 
 from bench.fallback_threshold import best_row, sweep
-from bench.nlu_quality import RESULTS, WORK
+from bench.nlu_cv import predictions_path
+from bench.nlu_quality import RESULTS
 
 WEIGHTS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
 
 
 def _rankings(variant: str) -> list[dict[str, Any]]:
-    slug = "".join(c if c.isalnum() else "_" for c in variant)
-    return json.loads((WORK / f"cv_predictions_{slug}.json").read_text(encoding="utf-8"))
+    return json.loads(predictions_path(variant).read_text(encoding="utf-8"))
 
 
 def blend(diet: dict[str, float], regression: dict[str, float], weight: float) -> list[tuple[str, float]]:

@@ -120,6 +120,16 @@ VARIANTS: dict[str, Callable[[Config], None]] = {
 }
 
 
+def slug(variant: str) -> str:
+    """The variant's name in file names."""
+    return "".join(c if c.isalnum() else "_" for c in variant)
+
+
+def predictions_path(variant: str) -> Path:
+    """Where a run leaves the variant's held-back predictions."""
+    return WORK / f"cv_predictions_{slug(variant)}.json"
+
+
 def variant_config(name: str) -> Config:
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     config.pop("policies", None)
@@ -188,11 +198,10 @@ def main() -> None:
     shutil.copytree(ROOT / "data" / "nlu", source)
     for variant in args.variants:
         config = variant_config(variant)
-        slug = "".join(c if c.isalnum() else "_" for c in variant)
         rows: list[dict[str, Any]] = []
         seconds = []
         for fold in range(args.folds):
-            name = f"cv-{slug}-{fold}"
+            name = f"cv-{slug(variant)}-{fold}"
             folder, held_out = split_training_data(args.seed, args.folds, fold, name=name,
                                                   source=source)
             model, took = train(name, config, nlu_path=folder)
@@ -208,7 +217,7 @@ def main() -> None:
         # Every held-back prediction with its ranking (not committed): the misses
         # show what to write next, and fallback thresholds can be re-chosen
         # offline without training again.
-        (WORK / f"cv_predictions_{slug}.json").write_text(
+        predictions_path(variant).write_text(
             json.dumps(rows, indent=0, ensure_ascii=False), encoding="utf-8")
         RESULTS.mkdir(parents=True, exist_ok=True)
         out_path.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -25,6 +25,7 @@ import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.tensorflow.constants import (
     ENTITY_RECOGNITION,
@@ -41,6 +42,8 @@ from threadpoolctl import threadpool_limits
 logger = logging.getLogger(__name__)
 
 _SQRT_HALF = np.float32(np.sqrt(0.5))
+# Where a message keeps its combined sentence features (not part of its data).
+_SENTENCE_FEATURES = "_bot_sentence_features"
 
 
 def _single_threaded_blas() -> None:
@@ -48,6 +51,25 @@ def _single_threaded_blas() -> None:
     # its idle threads spin: a quarter of a core per server, measured, for
     # nothing. The server answers one message at a time anyway.
     threadpool_limits(limits=1, user_api="blas")
+
+
+def sentence_sparse_features(message: Message, featurizers: Optional[List[Text]] = None) -> Optional[Features]:
+    """The message's sparse sentence features combined, as ``get_sparse_features`` combines them.
+
+    Without the sequence features, which sentence-level scoring does not use.
+    Combining copies every featurizer's matrix (0.3 ms a message, measured) and
+    DIET, the intent blend and the FAQ selector each need the same result, so it
+    is kept on the message until a featurizer adds features.
+    """
+    names = list(featurizers or [])
+    key = (tuple(names), len(message.features))
+    cached = message.__dict__.get(_SENTENCE_FEATURES)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    _, sentence = message._filter_sparse_features(TEXT, names)
+    combined = message._combine_features(sentence, names)
+    message.__dict__[_SENTENCE_FEATURES] = (key, combined)
+    return combined
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
@@ -142,9 +164,7 @@ class SentenceInferenceMixin:
         if not message.features_present(attribute=TEXT, featurizers=featurizers):
             return None  # as Rasa: nothing to classify
         sequence_dense, sentence_dense = message.get_dense_features(TEXT, featurizers)
-        # As ``get_sparse_features``, without combining the sequence features we do not use.
-        _, sentence_features = message._filter_sparse_features(TEXT, featurizers or [])
-        sentence = message._combine_features(sentence_features, featurizers or [])
+        sentence = sentence_sparse_features(message, featurizers)
         if sequence_dense is not None or sentence_dense is not None or sentence is None:
             return super()._predict(message)  # type: ignore[misc]
         return {"i_scores": inference.confidences(sentence.features)}

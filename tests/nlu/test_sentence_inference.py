@@ -58,3 +58,22 @@ def test_numpy_scores_equal_tensorflow_scores_on_the_training_messages(
         assert ours_scores.keys() == rasa_scores.keys(), text
         worst = max(worst, max(abs(ours_scores[k] - rasa_scores[k]) for k in rasa_scores))
     assert worst < 1e-4, worst
+
+
+def test_combined_sentence_features_are_reused_until_a_featurizer_adds_more() -> None:
+    import scipy.sparse
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.sentence_inference import sentence_sparse_features
+
+    def features(value: float, origin: str) -> Features:
+        return Features(scipy.sparse.coo_matrix([[value]]), "sentence", "text", origin)
+
+    message = Message(data={"text": "ทำบัตร"})
+    message.add_features(features(1.0, "a"))
+    first = sentence_sparse_features(message)
+    assert sentence_sparse_features(message) is first  # combined once
+    message.add_features(features(2.0, "b"))
+    assert sentence_sparse_features(message).features.toarray().tolist() == [[1.0, 2.0]]
+    assert sentence_sparse_features(message, ["b"]).features.toarray().tolist() == [[2.0]]
