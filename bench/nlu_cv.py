@@ -108,6 +108,7 @@ VARIANTS: dict[str, Callable[[Config], None]] = {
     "char 2-5": _char_ngrams(2, 5),
     "word 1-2": _word_ngrams(2),
     "without gazetteer features": _without("GazetteerFeaturizer"),
+    "without domain vocabulary": _without("DomainVocabularyFeaturizer"),
     # The blend's two halves alone (with DIET gone, the blend is the regression).
     "DIET alone": _without("BlendedLogisticRegressionClassifier"),
     "regression alone": _without("DIETClassifier"),
@@ -117,6 +118,7 @@ VARIANTS: dict[str, Callable[[Config], None]] = {
     "DIET alone, epochs 200": _both(_without("BlendedLogisticRegressionClassifier"), _diet(epochs=200)),
     "regression alone, word 1-2": _both(_without("DIETClassifier"), _word_ngrams(2)),
     "regression alone, char 1-5": _both(_without("DIETClassifier"), _char_ngrams(1, 5)),
+    "DIET alone, seed 1": _both(_without("BlendedLogisticRegressionClassifier"), _diet(random_seed=1)),
 }
 
 

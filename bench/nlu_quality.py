@@ -30,7 +30,9 @@ from bench.nlu_eval import TEST_FILE, evaluate_model
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / "var" / "bench" / "nlu"
-OUR_TOKENIZER = "bot.nlu.tokenizer.ThaiTokenizer"
+# Ours that segment with the domain dictionary: the tokenizer, and the
+# vocabulary featurizer, which segments its vocabulary as messages are.
+DICTIONARY_USERS = ("bot.nlu.tokenizer.ThaiTokenizer", "bot.nlu.domain_vocabulary.DomainVocabularyFeaturizer")
 # Our subclasses of Rasa's classifiers, and their own settings, for stock Rasa.
 STOCK_CLASSIFIERS = {
     "bot.nlu.sentence_inference.NumpyDIETClassifier": ("DIETClassifier", ()),
@@ -57,7 +59,7 @@ def pipelines() -> dict[str, dict[str, Any]]:
 
     plain = copy.deepcopy(project)
     for component in plain["pipeline"]:
-        if component["name"] == OUR_TOKENIZER:
+        if component["name"] in DICTIONARY_USERS:
             component["domain_dictionary"] = False
     return {"project": project, "stock_whitespace_en": stock, "newmm_plain": plain}
 

@@ -1,0 +1,178 @@
+"""DomainVocabularyFeaturizer: tells the intent classifiers which words the service domain never uses.
+
+"ขั้นตอนทำเค้กช็อกโกแลต" (how to bake a chocolate cake) has the words of a
+service question ("ขั้นตอน") and DIET answered it as ``ask_steps`` with full
+confidence: nothing in the word features says that เค้ก and ช็อกโกแลต are
+foreign to government services. Out-of-scope messages were the most missed
+intent in cross-validation.
+
+The domain vocabulary is every word of the knowledge base's own texts
+(service records, offices, agencies, holidays, FAQ answers: ``data/kb``) and
+of the assistant's responses (``domain.yml``), the gazetteer's terms and
+PyThaiNLP's Thai stop words. FAQ question variants
+are left out because they are also training examples: a vocabulary built from
+examples would mark no training example of its intent and every held-back
+one with a new word. Built at training time and stored in the model; the
+knowledge base's files are not part of the model's fingerprint, so editing a
+record never forces retraining (a slightly older vocabulary is still a good
+hint).
+
+Features: on each token, whether it is a word (it has a letter) outside the
+vocabulary; on the sentence, whether there is at least one such word and
+whether there are at least two.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text, Type
+
+import numpy as np
+import scipy.sparse
+import yaml
+from pythainlp.corpus import thai_stopwords
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu import stored
+from bot.nlu.tokenizer import ThaiSegmenter, segmenter_from_data
+
+KB_FOLDER = "kb"
+# Keys whose texts are NLU training examples, not the knowledge base's own words.
+EXAMPLE_KEYS = frozenset({"question_variants"})
+SENTENCE_COUNTS = (1, 2)
+
+
+def domain_texts(data_root: str | Path, domain: str | Path) -> Iterator[str]:
+    """Every string of the knowledge-base files (but training examples) and the responses."""
+    for path in sorted((Path(data_root) / KB_FOLDER).rglob("*.yml")):
+        yield from _strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+    responses = yaml.safe_load(Path(domain).read_text(encoding="utf-8")).get("responses") or {}
+    yield from _strings(responses)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in EXAMPLE_KEYS:
+                yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def domain_vocabulary(segmenter: ThaiSegmenter, texts: Iterable[str]) -> frozenset[str]:
+    """Normalised words of ``texts``, the segmenter's domain terms and Thai stop words."""
+    words: set[str] = set(segmenter.terms)
+    for text in (*texts, *thai_stopwords()):
+        words.update(segmenter.words(text))
+    return frozenset(words)
+
+
+def is_word(text: str) -> bool:
+    return any(char.isalpha() for char in text)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class DomainVocabularyFeaturizer(SparseFeaturizer, GraphComponent):
+    """Sparse features: words outside the service domain's vocabulary."""
+
+    RESOURCE_FILE = "domain_vocabulary.json"
+    FORMAT = 1
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [Tokenizer]
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["pythainlp"]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # Same default as ThaiTokenizer, whose dictionary comes from the same data.
+        return {**SparseFeaturizer.get_default_config(), "data_root": "data", "domain": "domain.yml",
+                # As ThaiTokenizer's: the vocabulary is segmented as messages are.
+                "domain_dictionary": True}
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        pass
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        vocabulary: frozenset[str] = frozenset(),
+    ) -> None:
+        super().__init__(execution_context.node_name, {**self.get_default_config(), **config})
+        self._model_storage = model_storage
+        self._resource = resource
+        self.vocabulary = vocabulary
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DomainVocabularyFeaturizer:
+        return cls(config, model_storage, resource, execution_context)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> DomainVocabularyFeaturizer:
+        """Reads the vocabulary from model storage, never from ``data_root``."""
+        data = stored.load(model_storage, resource, cls.RESOURCE_FILE, cls.FORMAT,
+                           "no domain vocabulary features")
+        vocabulary = frozenset(data["words"]) if data else frozenset()
+        return cls(config, model_storage, resource, execution_context, vocabulary)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Builds the vocabulary from ``data_root`` and ``domain``; stores it in the model."""
+        data_root = self._config["data_root"]
+        segmenter = segmenter_from_data(data_root, bool(self._config["domain_dictionary"]))
+        self.vocabulary = domain_vocabulary(segmenter, domain_texts(data_root, self._config["domain"]))
+        stored.save(self._model_storage, self._resource, self.RESOURCE_FILE, self.FORMAT,
+                    {"words": sorted(self.vocabulary)})
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        # An untrained or pre-vocabulary model marks nothing rather than everything.
+        if not self.vocabulary:
+            return messages
+        for message in messages:
+            tokens = message.get(TOKENS_NAMES[TEXT])
+            if tokens:
+                self.add_features_to_message(*self.features(tokens), TEXT, message)
+        return messages
+
+    def features(self, tokens: list[Token]) -> tuple[scipy.sparse.coo_matrix, scipy.sparse.coo_matrix]:
+        """(tokens x 1) foreign-word flags and (1 x 2) at-least-one / at-least-two flags."""
+        sequence = np.array([[float(is_word(t.text) and t.text not in self.vocabulary)] for t in tokens])
+        foreign = sequence.sum()
+        sentence = np.array([[float(foreign >= count) for count in SENTENCE_COUNTS]])
+        return scipy.sparse.coo_matrix(sequence), scipy.sparse.coo_matrix(sentence)
