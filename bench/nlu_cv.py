@@ -109,6 +109,10 @@ VARIANTS: dict[str, Callable[[Config], None]] = {
     "word 1-2": _word_ngrams(2),
     "without gazetteer features": _without("GazetteerFeaturizer"),
     "without domain vocabulary": _without("DomainVocabularyFeaturizer"),
+    "vocabulary from records only": lambda config: _component(
+        config, "DomainVocabularyFeaturizer").update(example_count=0),
+    "vocabulary from 3 examples": lambda config: _component(
+        config, "DomainVocabularyFeaturizer").update(example_count=3),
     # The blend's two halves alone (with DIET gone, the blend is the regression).
     "DIET alone": _without("BlendedLogisticRegressionClassifier"),
     "regression alone": _without("DIETClassifier"),

@@ -62,14 +62,16 @@ def featurizer(config: dict, storage: LocalModelStorage) -> DomainVocabularyFeat
     return DomainVocabularyFeaturizer.load(config, storage, RESOURCE, CONTEXT)
 
 
+def _flags(message: Message) -> list[tuple[str, int]]:
+    sequence, _ = message.get_sparse_features(TEXT)
+    return [(t.text, int(f)) for t, f in zip(message.get("text_tokens"), sequence.features.toarray()[:, 0])]
+
+
 def columns(trained: Trained, featurizer: DomainVocabularyFeaturizer, text: str) -> tuple[list, list]:
     message = Message({TEXT: text})
     trained.tokenizer.process([message])
     featurizer.process([message])
-    sequence, sentence = message.get_sparse_features(TEXT)
-    tokens = [t.text for t in message.get("text_tokens")]
-    return ([(token, int(flag)) for token, flag in zip(tokens, sequence.features.toarray()[:, 0])],
-            sentence.features.toarray()[0].tolist())
+    return _flags(message), message.get_sparse_features(TEXT)[1].features.toarray()[0].tolist()
 
 
 def test_question_variants_are_not_domain_texts(data_root: Path) -> None:
@@ -121,3 +123,42 @@ def test_model_without_vocabulary_adds_no_features(
     trained.tokenizer.process([message])
     empty.process([message])
     assert message.get_sparse_features(TEXT) == (None, None)
+
+
+def _examples(trained: Trained, *pairs: tuple[str, str]) -> TrainingData:
+    messages = [Message({TEXT: text, "intent": intent}) for text, intent in pairs]
+    trained.tokenizer.process(messages)
+    return TrainingData(messages)
+
+
+def _trained_on(training: TrainingData, config: dict, folder: Path) -> DomainVocabularyFeaturizer:
+    storage = LocalModelStorage(folder)
+    DomainVocabularyFeaturizer.create(config, storage, RESOURCE, CONTEXT).train(training)
+    return DomainVocabularyFeaturizer.load(config, storage, RESOURCE, CONTEXT)
+
+
+def test_words_of_enough_in_domain_examples_join_the_vocabulary_left_out_for_their_own(
+    tmp_path: Path, config: dict, trained: Trained
+) -> None:
+    training = _examples(trained, ("เปิดกี่โมงคะ", "ask_office_hours"), ("ปิดกี่โมง", "ask_office_hours"),
+                         ("ห้างเปิดกี่โมง", "out_of_scope"), ("ห้างปิดวันไหน", "out_of_scope"))
+    loaded = _trained_on(training, {**config, "example_count": 2}, tmp_path)
+    # กี่ and โมง (in no fixture record): two in-domain examples; ห้าง: out-of-scope ones only.
+    assert {"กี่", "โมง"} <= loaded.vocabulary and loaded.borderline == {"กี่", "โมง"}
+    assert "ห้าง" not in loaded.vocabulary
+
+    loaded.process_training_data(training)
+    # Each in-domain example sees them as the one other example does: once, too rare.
+    assert _flags(training.training_examples[0]) == [("เปิด", 0), ("กี่", 1), ("โมง", 1), ("คะ", 0)]
+    assert _flags(training.training_examples[2]) == [("ห้าง", 1), ("เปิด", 0), ("กี่", 0), ("โมง", 0)]
+
+    unseen = columns(trained, loaded, "ห้องสมุดเปิดกี่โมง")[0]
+    assert unseen == [("ห้องสมุด", 1), ("เปิด", 0), ("กี่", 0), ("โมง", 0)]
+
+
+def test_without_example_count_examples_add_nothing(
+    tmp_path: Path, config: dict, trained: Trained
+) -> None:
+    training = _examples(trained, ("เปิดกี่โมงคะ", "ask_office_hours"), ("ปิดกี่โมง", "ask_office_hours"))
+    loaded = _trained_on(training, config, tmp_path)
+    assert "โมง" not in loaded.vocabulary and loaded.borderline == frozenset()
