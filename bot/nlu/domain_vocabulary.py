@@ -1,4 +1,4 @@
-"""DomainVocabularyFeaturizer: tells the intent classifiers which words the service domain never uses.
+"""DomainVocabularyFeaturizer: tells the intent classifiers which words are foreign to the domain.
 
 "ขั้นตอนทำเค้กช็อกโกแลต" (how to bake a chocolate cake) has the words of a
 service question ("ขั้นตอน") and DIET answered it as ``ask_steps`` with full
@@ -15,10 +15,10 @@ knowledge base's files are not part of the model's fingerprint, so editing a
 record never forces retraining (a slightly older vocabulary is still a good
 hint).
 
-With ``example_count`` k > 0 (config.yml: 2), a word also belongs to the vocabulary when at
-least k training examples of in-domain intents (all but ``outside_intents``)
-use it: the colloquial words of service questions (โมง, ตรงไหน, ใช้เวลา)
-that no record writes. A training example is featurised as if it were not in
+With ``example_count`` k > 0 (config.yml: 2), a word also belongs to the
+vocabulary when at least k training examples of in-domain intents (all but
+``outside_intents``) use it: the colloquial words of service questions (โมง,
+ตรงไหน, ใช้เวลา) that no record writes. A training example is featurised as if it were not in
 the counts (leave-one-out): a word it shares with exactly k - 1 others is
 foreign to it, as it would be to an unseen message, so the classifiers do not
 learn that in-domain examples never have a foreign word. In 5-fold
@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Dict, List, Text, Type
 
 import numpy as np
 import scipy.sparse
@@ -112,12 +112,16 @@ class DomainVocabularyFeaturizer(SparseFeaturizer, GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # Same default as ThaiTokenizer, whose dictionary comes from the same data.
-        return {**SparseFeaturizer.get_default_config(), "data_root": "data", "domain": "domain.yml",
-                # As ThaiTokenizer's: the vocabulary is segmented as messages are.
-                "domain_dictionary": True,
-                # 0: the knowledge base's and responses' words only.
-                "example_count": 0,
-                "outside_intents": ["out_of_scope"]}
+        return {
+            **SparseFeaturizer.get_default_config(),
+            "data_root": "data",
+            "domain": "domain.yml",
+            # As ThaiTokenizer's: the vocabulary is segmented as messages are.
+            "domain_dictionary": True,
+            # 0: the knowledge base's and responses' words only.
+            "example_count": 0,
+            "outside_intents": ["out_of_scope"],
+        }
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
@@ -172,8 +176,11 @@ class DomainVocabularyFeaturizer(SparseFeaturizer, GraphComponent):
         segmenter = segmenter_from_data(data_root, bool(self._config["domain_dictionary"]))
         records = domain_vocabulary(segmenter, domain_texts(data_root, self._config["domain"]))
         needed = int(self._config["example_count"])
-        counts = Counter(word for message in training_data.training_examples if self._in_domain(message)
-                         for word in self._words(message)) if needed > 0 else Counter()
+        counts: Counter[str] = Counter()
+        if needed > 0:
+            for message in training_data.training_examples:
+                if self._in_domain(message):
+                    counts.update(self._words(message))
         self.vocabulary = records | {word for word, count in counts.items() if count >= needed}
         self.borderline = frozenset(word for word, count in counts.items()
                                     if count == needed and word not in records)
@@ -207,7 +214,8 @@ class DomainVocabularyFeaturizer(SparseFeaturizer, GraphComponent):
 
     @staticmethod
     def _words(message: Message) -> set[str]:
-        return {token.text for token in message.get(TOKENS_NAMES[TEXT]) or () if is_word(token.text)}
+        tokens = message.get(TOKENS_NAMES[TEXT]) or ()
+        return {token.text for token in tokens if is_word(token.text)}
 
     def features(
         self, tokens: list[Token], left_out: Iterable[str] = ()
@@ -217,8 +225,8 @@ class DomainVocabularyFeaturizer(SparseFeaturizer, GraphComponent):
         ``left_out``: words taken out of the vocabulary for this message.
         """
         left_out = set(left_out)
-        sequence = np.array([[float(is_word(t.text) and (t.text not in self.vocabulary or t.text in left_out))]
-                             for t in tokens])
+        sequence = np.array([[float(is_word(t.text) and (t.text not in self.vocabulary
+                                                         or t.text in left_out))] for t in tokens])
         foreign = sequence.sum()
         sentence = np.array([[float(foreign >= count) for count in SENTENCE_COUNTS]])
         return scipy.sparse.coo_matrix(sequence), scipy.sparse.coo_matrix(sentence)

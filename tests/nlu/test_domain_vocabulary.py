@@ -64,10 +64,13 @@ def featurizer(config: dict, storage: LocalModelStorage) -> DomainVocabularyFeat
 
 def _flags(message: Message) -> list[tuple[str, int]]:
     sequence, _ = message.get_sparse_features(TEXT)
-    return [(t.text, int(f)) for t, f in zip(message.get("text_tokens"), sequence.features.toarray()[:, 0])]
+    flags = sequence.features.toarray()[:, 0]
+    return [(token.text, int(flag)) for token, flag in zip(message.get("text_tokens"), flags)]
 
 
-def columns(trained: Trained, featurizer: DomainVocabularyFeaturizer, text: str) -> tuple[list, list]:
+def columns(
+    trained: Trained, featurizer: DomainVocabularyFeaturizer, text: str
+) -> tuple[list, list]:
     message = Message({TEXT: text})
     trained.tokenizer.process([message])
     featurizer.process([message])
@@ -90,7 +93,9 @@ def test_cake_recipe_steps_have_two_foreign_words(
     assert sentence == [1.0, 1.0]
 
 
-def test_service_question_has_none(trained: Trained, featurizer: DomainVocabularyFeaturizer) -> None:
+def test_service_question_has_none(
+    trained: Trained, featurizer: DomainVocabularyFeaturizer
+) -> None:
     # Gazetteer terms (บัตรประชาชน, โคราช), knowledge-base words and stop words.
     per_token, sentence = columns(trained, featurizer, "ต่อบัตรประชาชนที่โคราชใช้อะไรบ้างคะ")
     assert [flag for _, flag in per_token] == [0] * len(per_token)
@@ -108,9 +113,13 @@ def test_one_foreign_word_digits_and_emoji(
 
 
 def test_vocabulary_is_read_from_the_model_not_the_data(
-    config: dict, storage: LocalModelStorage, data_root: Path, featurizer: DomainVocabularyFeaturizer
+    config: dict,
+    storage: LocalModelStorage,
+    data_root: Path,
+    featurizer: DomainVocabularyFeaturizer,
 ) -> None:
-    moved = {**config, "data_root": str(data_root / "missing"), "domain": str(data_root / "missing.yml")}
+    moved = {**config, "data_root": str(data_root / "missing"),
+             "domain": str(data_root / "missing.yml")}
     loaded = DomainVocabularyFeaturizer.load(moved, storage, RESOURCE, CONTEXT)
     assert loaded.vocabulary == featurizer.vocabulary and "ขั้นตอน" in loaded.vocabulary
 
@@ -140,8 +149,9 @@ def _trained_on(training: TrainingData, config: dict, folder: Path) -> DomainVoc
 def test_words_of_enough_in_domain_examples_join_the_vocabulary_left_out_for_their_own(
     tmp_path: Path, config: dict, trained: Trained
 ) -> None:
-    training = _examples(trained, ("เปิดกี่โมงคะ", "ask_office_hours"), ("ปิดกี่โมง", "ask_office_hours"),
-                         ("ห้างเปิดกี่โมง", "out_of_scope"), ("ห้างปิดวันไหน", "out_of_scope"))
+    training = _examples(trained, ("เปิดกี่โมงคะ", "ask_office_hours"),
+                         ("ปิดกี่โมง", "ask_office_hours"), ("ห้างเปิดกี่โมง", "out_of_scope"),
+                         ("ห้างปิดวันไหน", "out_of_scope"))
     loaded = _trained_on(training, {**config, "example_count": 2}, tmp_path)
     # กี่ and โมง (in no fixture record): two in-domain examples; ห้าง: out-of-scope ones only.
     assert {"กี่", "โมง"} <= loaded.vocabulary and loaded.borderline == {"กี่", "โมง"}
@@ -150,7 +160,8 @@ def test_words_of_enough_in_domain_examples_join_the_vocabulary_left_out_for_the
     loaded.process_training_data(training)
     # Each in-domain example sees them as the one other example does: once, too rare.
     assert _flags(training.training_examples[0]) == [("เปิด", 0), ("กี่", 1), ("โมง", 1), ("คะ", 0)]
-    assert _flags(training.training_examples[2]) == [("ห้าง", 1), ("เปิด", 0), ("กี่", 0), ("โมง", 0)]
+    outside = _flags(training.training_examples[2])
+    assert outside == [("ห้าง", 1), ("เปิด", 0), ("กี่", 0), ("โมง", 0)]
 
     unseen = columns(trained, loaded, "ห้องสมุดเปิดกี่โมง")[0]
     assert unseen == [("ห้องสมุด", 1), ("เปิด", 0), ("กี่", 0), ("โมง", 0)]
@@ -159,6 +170,7 @@ def test_words_of_enough_in_domain_examples_join_the_vocabulary_left_out_for_the
 def test_without_example_count_examples_add_nothing(
     tmp_path: Path, config: dict, trained: Trained
 ) -> None:
-    training = _examples(trained, ("เปิดกี่โมงคะ", "ask_office_hours"), ("ปิดกี่โมง", "ask_office_hours"))
+    training = _examples(trained, ("เปิดกี่โมงคะ", "ask_office_hours"),
+                         ("ปิดกี่โมง", "ask_office_hours"))
     loaded = _trained_on(training, config, tmp_path)
     assert "โมง" not in loaded.vocabulary and loaded.borderline == frozenset()
