@@ -34,7 +34,7 @@ whether there are at least two.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set as AbstractSet
 from pathlib import Path
 from typing import Any, Dict, List, Text, Type
 
@@ -205,7 +205,7 @@ class DomainVocabularyFeaturizer(SparseFeaturizer, GraphComponent):
             if not tokens:
                 continue
             own = (self._words(message) & self.borderline
-                   if leave_one_out and self._in_domain(message) else set())
+                   if leave_one_out and self._in_domain(message) else frozenset())
             self.add_features_to_message(*self.features(tokens, own), TEXT, message)
 
     def _in_domain(self, message: Message) -> bool:
@@ -218,13 +218,12 @@ class DomainVocabularyFeaturizer(SparseFeaturizer, GraphComponent):
         return {token.text for token in tokens if is_word(token.text)}
 
     def features(
-        self, tokens: list[Token], left_out: Iterable[str] = ()
+        self, tokens: list[Token], left_out: AbstractSet[str] = frozenset()
     ) -> tuple[scipy.sparse.coo_matrix, scipy.sparse.coo_matrix]:
         """(tokens x 1) foreign-word flags and (1 x 2) at-least-one / at-least-two flags.
 
         ``left_out``: words taken out of the vocabulary for this message.
         """
-        left_out = set(left_out)
         sequence = np.array([[float(is_word(t.text) and (t.text not in self.vocabulary
                                                          or t.text in left_out))] for t in tokens])
         foreign = sequence.sum()
