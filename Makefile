@@ -43,7 +43,7 @@ $(APP_VENV)/.installed: requirements-app.txt constraints-app.txt
 env: $(RASA_VENV)/.installed $(APP_VENV)/.installed
 
 seed: $(APP_VENV)/.installed
-	PYTHONPATH=$(CURDIR) $(APP_PY) -m bot.kb.seed
+	PYTHONPATH=$(CURDIR) $(APP_PY) -m app.kb.seed
 
 # The web chat page from npm packages (package-lock.json); cheap when up to date.
 web:
@@ -55,7 +55,7 @@ model: $(RASA_VENV)/.installed
 	PYTHONPATH=$(CURDIR) $(RASA) train --fixed-model-name thai-assistant --out models --quiet
 
 run: env model seed web
-	PYTHONPATH=$(CURDIR) $(APP_PY) -m bot.run
+	PYTHONPATH=$(CURDIR) $(APP_PY) -m app.run
 
 test: env
 	bash scripts/test.sh

@@ -14,9 +14,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.errors import BotError
-from bot.privacy import contains_personal_data
-from bot.settings import get_settings
+from app.errors import BotError
+from common.privacy import contains_personal_data
+from app.settings import get_settings
 
 logger = logging.getLogger(__name__)
 

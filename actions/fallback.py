@@ -23,7 +23,7 @@ from actions.services import (
     ask_which_service,
     intent_payload,
 )
-from bot.errors import BotError, NotFoundError
+from app.errors import BotError, NotFoundError
 
 # How each intent reads on a "did you mean" button (like Sara's intent_description_mapping).
 INTENT_DESCRIPTIONS: dict[str, str] = {

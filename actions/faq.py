@@ -13,7 +13,7 @@ from actions.base import KnowledgeAction
 from actions.kb import knowledge_base
 from actions.places import Place, latest_place
 from actions.thai import source_line
-from bot.errors import NotFoundError
+from app.errors import NotFoundError
 
 RETRIEVAL_INTENT = "faq"
 _KEY_PREFIX = f"{RETRIEVAL_INTENT}/"

@@ -31,11 +31,11 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import BotError, ExternalServiceError
-from bot.kb.db import Database, create_database
-from bot.kb.models import District, Faq, Office, Province, Service
-from bot.kb.repositories import faqs, feedback, geo, holidays, offices, services
-from bot.settings import Settings, get_settings
+from app.errors import BotError, ExternalServiceError
+from app.kb.db import Database, create_database
+from app.kb.models import District, Faq, Office, Province, Service
+from app.kb.repositories import faqs, feedback, geo, holidays, offices, services
+from app.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 

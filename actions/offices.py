@@ -16,9 +16,9 @@ from actions.cards import OfficeEntry, OfficesCard, custom_payload
 from actions.kb import knowledge_base
 from actions.places import PLACE_ENTITIES, Place, canonical, latest_entity, latest_place
 from actions.thai import distance, district_label, province_label
-from bot.errors import NotFoundError
-from bot.kb.hours import LOOKAHEAD_DAYS, format_hours, open_status
-from bot.kb.models import Office
+from app.errors import NotFoundError
+from app.kb.hours import LOOKAHEAD_DAYS, format_hours, open_status
+from app.kb.models import Office
 
 NEAREST_LIMIT = 3
 AREA_LIMIT = 5

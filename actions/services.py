@@ -19,9 +19,9 @@ from actions.kb import knowledge_base
 from actions.offices import offices_for, send_offices
 from actions.places import canonical, entity_values, latest_place
 from actions.thai import number, source_line
-from bot.errors import NotFoundError
-from bot.kb.models import Service
-from bot.kb.models.offices import DISTRICT_OFFICE_TYPES, PROVINCE_OFFICE_TYPES
+from app.errors import NotFoundError
+from app.kb.models import Service
+from app.kb.models.offices import DISTRICT_OFFICE_TYPES, PROVINCE_OFFICE_TYPES
 
 
 @dataclass(frozen=True)

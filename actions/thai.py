@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.kb.models import District, Province
+from app.kb.models import District, Province
 
 _MONTHS = (
     "มกราคม",

@@ -29,8 +29,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.launcher import RASA_BIN, Stack, StackConfig, stack_environment
-from bot.paths import ROOT
+from app.launcher import RASA_BIN, Stack, StackConfig, stack_environment
+from common.paths import ROOT
 
 RESULTS = ROOT / "bench" / "results"
 BASELINE = ROOT / "bench" / "baseline"
@@ -202,7 +202,7 @@ def main() -> None:
         old.unlink()
     kb_url = f"sqlite+aiosqlite:///{work / 'kb.sqlite3'}"
     env = stack_environment(StackConfig(web_port=None, kb_database_url=kb_url), {})
-    subprocess.run([str(ROOT / ".venv" / "app" / "bin" / "python"), "-m", "bot.kb.seed"],
+    subprocess.run([str(ROOT / ".venv" / "app" / "bin" / "python"), "-m", "app.kb.seed"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
 
     results: dict[str, Any] = {"date": time.strftime("%Y-%m-%d %H:%M"), "settings": vars(args)}

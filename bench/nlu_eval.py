@@ -1,6 +1,6 @@
 """NLU evaluation on the held-out test file (Rasa environment).
 
-Shared by the NLU floor test (tests/nlu/test_nlu_quality.py) and the quality
+Shared by the NLU floor test (tests/bot/nlu/test_nlu_quality.py) and the quality
 benchmark (bench/nlu_quality.py), so both compute the same figures.
 """
 from __future__ import annotations

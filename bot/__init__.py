@@ -1,6 +1,7 @@
-"""Thai citizen assistant for one-stop government services.
+"""What the Rasa server loads (``.venv/rasa``, Python 3.10).
 
-Two environments import this package (see README): the Rasa server side uses
-only ``bot.nlu``, ``bot.channels``, ``bot.privacy`` and ``bot.paths``; everything
-else runs in the modern environment. Keep this file free of imports.
+``bot.nlu`` (Thai NLU components), ``bot.channels`` (REST, LINE, socket.io)
+and ``bot.server`` (tracker store, lock store, speed-ups). Besides Rasa,
+PyThaiNLP, spaCy and the standard library, it imports only ``common``.
+Keep this file free of imports.
 """

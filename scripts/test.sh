@@ -23,18 +23,18 @@ bash scripts/ensure_system.sh || failures+=("system prerequisites")
 [ -x scripts/build_web.sh ] && { bash scripts/build_web.sh || failures+=("web build"); }
 
 # Fast tiers: no model, no browser.
-run "rasa env: unit tests" $RASA_PY -m pytest -q tests/nlu tests/channels tests/server -m "not model and not e2e and not browser"
-run "app env: unit and service tests" $APP_PY -m pytest -q tests --ignore=tests/nlu --ignore=tests/channels --ignore=tests/server -m "not model and not e2e and not browser"
+run "rasa env: unit tests" $RASA_PY -m pytest -q tests/bot -m "not model and not e2e and not browser"
+run "app env: unit and service tests" $APP_PY -m pytest -q tests --ignore=tests/bot -m "not model and not e2e and not browser"
 
 # Data checks and the trained model.
-run "seed knowledge base" $APP_PY -m bot.kb.seed
+run "seed knowledge base" $APP_PY -m app.kb.seed
 run "rasa data validate" .venv/rasa/bin/rasa data validate --fail-on-warnings --quiet
 run "train (only what changed)" .venv/rasa/bin/rasa train --fixed-model-name thai-assistant --out models --quiet
 run "story tests" .venv/rasa/bin/rasa test core --stories tests/test_stories.yml --model models/thai-assistant.tar.gz --fail-on-prediction-errors --out test-artifacts/core --quiet
 
 # Slow tiers: trained model, end to end, browser.
-run "rasa env: model tests" $RASA_PY -m pytest -q tests/nlu tests/channels tests/server -m "model"
-run "app env: model, e2e and browser tests" $APP_PY -m pytest -q tests --ignore=tests/nlu --ignore=tests/channels --ignore=tests/server -m "model or e2e or browser"
+run "rasa env: model tests" $RASA_PY -m pytest -q tests/bot -m "model"
+run "app env: model, e2e and browser tests" $APP_PY -m pytest -q tests --ignore=tests/bot -m "model or e2e or browser"
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then

@@ -1,8 +1,15 @@
-"""The two environments stay apart (STYLE.md convention 5).
+"""One home per runtime (STYLE.md convention 5), checked in both directions.
 
-The Rasa-server side may import only Rasa, PyThaiNLP, spaCy, the standard
-library and the project's stdlib-only modules; the modern side never imports
-Rasa server internals. Checked statically so it runs in either environment.
+| home      | runs in                 | may import besides the standard library        |
+|-----------|-------------------------|------------------------------------------------|
+| `bot`     | `.venv/rasa`, Python 3.10 | Rasa and its pinned libraries, PyThaiNLP, spaCy, `common` |
+| `actions` | `.venv/app`, Python 3.11  | anything installed there but Rasa; `app`, `common` |
+| `app`     | `.venv/app`               | the same                                        |
+| `common`  | both                      | nothing                                         |
+
+Tests follow their package: `tests/bot` runs in `.venv/rasa`, every other
+test in `.venv/app` (scripts/test.sh). A benchmark or script may run in
+either, never both. Checked statically, so it runs in either environment.
 """
 from __future__ import annotations
 
@@ -13,24 +20,26 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-RASA_SIDE = ["bot/nlu", "bot/channels", "bot/server"]
-MODERN_SIDE = ["bot/kb", "bot/web", "actions", "bot/settings.py", "bot/launcher.py", "bot/run.py"]
+HOMES = {"bot": "rasa", "actions": "app", "app": "app", "common": "both"}
+# Folders with Python that are not importable homes: they belong to one
+# environment file by file (checked below) or are generated.
+NOT_HOMES = {"tests", "bench", "scripts", "web", "data", "models", "var", "node_modules",
+             "test-artifacts"}
 # numpy and scipy: Rasa's own feature types (sparse features are scipy matrices);
 # threadpoolctl: scikit-learn's (a Rasa dependency), to keep BLAS single-threaded;
-# sklearn: the model of Rasa's LogisticRegressionClassifier (bot/nlu/intent_blend.py).
-RASA_SIDE_ALLOWED = {"rasa", "pythainlp", "spacy", "sanic", "aiohttp", "yaml", "numpy", "scipy",
-                     "threadpoolctl", "sklearn",
-                     "bot.privacy", "bot.paths", "bot.nlu", "bot.channels", "bot.server",
-                     "jsonschema", "sqlalchemy", "redis"}
-STDLIB_ONLY = ["bot/privacy.py", "bot/paths.py"]
+# sklearn: the model of Rasa's LogisticRegressionClassifier (bot/nlu/intent_blend.py);
+# sqlalchemy 1.4, redis, jsonschema, sanic, aiohttp 3.9: what Rasa's stores and server use;
+# websockets: python-socketio's, the client of the socket.io channel's tests.
+RASA_THIRD_PARTY = {"rasa", "pythainlp", "spacy", "sanic", "aiohttp", "yaml", "numpy", "scipy",
+                    "threadpoolctl", "sklearn", "jsonschema", "sqlalchemy", "redis", "websockets"}
+TEST_TOOLS = {"pytest", "tests", "bench"}
+RASA_ONLY = {"rasa", "bot"}
+APP_ONLY = {"app", "actions", "rasa_sdk"}
 
 
-def _files(paths: list[str]) -> list[Path]:
-    found: list[Path] = []
-    for rel in paths:
-        path = ROOT / rel
-        found += [path] if path.is_file() else sorted(path.rglob("*.py"))
-    return found
+def _python_files(*parts: str) -> list[Path]:
+    base = ROOT.joinpath(*parts)
+    return sorted(p for p in base.rglob("*.py") if ".venv" not in p.parts)
 
 
 def _imports(path: Path) -> set[str]:
@@ -43,25 +52,54 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def _allowed(name: str, allowed: set[str]) -> bool:
-    top = name.split(".")[0]
-    return (top in sys.stdlib_module_names or top == "__future__"
-            or any(name == a or name.startswith(a + ".") for a in allowed) or top in allowed)
+def _tops(path: Path) -> set[str]:
+    """Top-level names imported, less the standard library and sibling helper modules."""
+    siblings = {p.stem for p in path.parent.glob("*.py")}
+    tops = {name.split(".")[0] for name in _imports(path)}
+    return {t for t in tops if t not in sys.stdlib_module_names and t != "__future__"
+            and t not in siblings}
 
 
-@pytest.mark.parametrize("path", _files(RASA_SIDE), ids=lambda p: str(p.relative_to(ROOT)))
-def test_rasa_side_imports_only_rasa_thai_nlp_and_stdlib(path: Path) -> None:
-    bad = {n for n in _imports(path) if not _allowed(n, RASA_SIDE_ALLOWED)}
-    assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+def _rel(path: Path) -> str:
+    return str(path.relative_to(ROOT))
 
 
-@pytest.mark.parametrize("path", _files(MODERN_SIDE), ids=lambda p: str(p.relative_to(ROOT)))
-def test_modern_side_never_imports_rasa(path: Path) -> None:
-    bad = {n for n in _imports(path) if n == "rasa" or n.startswith("rasa.")}
-    assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+RASA_FILES = _python_files("bot") + _python_files("tests", "bot")
+APP_FILES = (_python_files("actions") + _python_files("app")
+             + [p for p in _python_files("tests") if "bot" not in p.relative_to(ROOT / "tests").parts[:1]])
 
 
-@pytest.mark.parametrize("path", _files(STDLIB_ONLY), ids=lambda p: str(p.relative_to(ROOT)))
-def test_shared_modules_are_stdlib_only(path: Path) -> None:
-    bad = {n for n in _imports(path) if not _allowed(n, {"bot.paths"})}
-    assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+def test_every_top_level_package_is_a_home() -> None:
+    tops = {p.relative_to(ROOT).parts[0] for p in ROOT.rglob("*.py")
+            if ".venv" not in p.parts and len(p.relative_to(ROOT).parts) > 1}
+    assert tops - NOT_HOMES == set(HOMES), "a new top-level package must be a home named in HOMES"
+
+
+@pytest.mark.parametrize("path", RASA_FILES, ids=_rel)
+def test_rasa_side_imports_only_rasa_thai_nlp_and_common(path: Path) -> None:
+    bad = _tops(path) - RASA_THIRD_PARTY - TEST_TOOLS - {"bot", "common"}
+    assert not bad, f"{_rel(path)} (runs in .venv/rasa) imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize("path", APP_FILES, ids=_rel)
+def test_app_side_never_imports_rasa_or_bot(path: Path) -> None:
+    bad = _tops(path) & RASA_ONLY
+    assert not bad, f"{_rel(path)} (runs in .venv/app) imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize("path", _python_files("common"), ids=_rel)
+def test_common_is_standard_library_only(path: Path) -> None:
+    bad = _tops(path) - {"common"}
+    assert not bad, f"{_rel(path)} is shared by both environments and imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize("path", _python_files("bench") + _python_files("scripts"), ids=_rel)
+def test_benchmarks_and_scripts_run_in_one_environment(path: Path) -> None:
+    tops = _tops(path)
+    assert not (tops & RASA_ONLY and tops & APP_ONLY), f"{_rel(path)} imports both sides: {sorted(tops)}"
+
+
+def test_the_check_sees_both_sides() -> None:
+    # A rename that empties one list would make the checks above pass vacuously.
+    assert {"bot/nlu/tokenizer.py", "tests/bot/nlu/test_tokenizer.py"} <= {_rel(p) for p in RASA_FILES}
+    assert {"actions/services.py", "app/kb/db.py", "tests/app/kb/test_db.py"} <= {_rel(p) for p in APP_FILES}

@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 
 from bot.channels.settings import LineSettings
-from bot.privacy import redact
+from common.privacy import redact
 
 logger = logging.getLogger(__name__)
 

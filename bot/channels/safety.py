@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.privacy import redact
+from common.privacy import redact
 
 logger = logging.getLogger(__name__)
 

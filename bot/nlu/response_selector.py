@@ -11,7 +11,7 @@ it the selection is skipped and nothing about it appears in the parse result.
 
 ``skip_above`` and ``skip_lead`` must equal the FallbackClassifier's
 ``threshold`` and ``ambiguity_threshold``: config.yml gives each value once,
-as a YAML anchor both components use (tests/nlu/test_response_selector.py
+as a YAML anchor both components use (tests/bot/nlu/test_response_selector.py
 checks it). Without them every message gets a selection, as in Rasa.
 """
 from __future__ import annotations

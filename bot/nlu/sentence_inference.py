@@ -11,7 +11,7 @@ batched model data; the same arithmetic in NumPy takes a fraction of that.
 The weights are read from the trained TensorFlow model, which stays the
 source of truth: training, persistence and every other configuration (a
 transformer, dense features, entity recognition, diagnostic data) use Rasa's
-own path. tests/nlu/test_sentence_inference.py checks that both paths give the
+own path. tests/bot/nlu/test_sentence_inference.py checks that both paths give the
 same scores on every training message.
 """
 from __future__ import annotations

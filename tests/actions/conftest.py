@@ -19,10 +19,10 @@ import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.kb import close_knowledge_base
-from bot.kb.db import Database
-from bot.kb.seed import run_seed
-from bot.paths import ROOT
-from bot.settings import get_settings
+from app.kb.db import Database
+from app.kb.seed import run_seed
+from common.paths import ROOT
+from app.settings import get_settings
 from tests.actions.support import FIXTURES, PSEUDONYM_KEY
 
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select, text
 
 from actions.kb import CACHE_TTL_SECONDS, KnowledgeBase, TTLCache, kb_session, knowledge_base
-from bot.errors import ExternalServiceError, NotFoundError
-from bot.kb.db import Database
-from bot.kb.models import Service
-from bot.settings import get_settings
+from app.errors import ExternalServiceError, NotFoundError
+from app.kb.db import Database
+from app.kb.models import Service
+from app.settings import get_settings
 from tests.actions.conftest import sqlite_url
 
 

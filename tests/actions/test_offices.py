@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.offices import ActionFindOffice
-from bot.kb.db import Database
-from bot.kb.models import Office
+from app.kb.db import Database
+from app.kb.models import Office
 from tests.actions.conftest import sqlite_url
 from tests.actions.support import (
     BANGKOK,

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from bot.launcher import APP_PYTHON, MODEL, Stack, StackConfig, stack_environment
-from bot.paths import ROOT
+from app.launcher import APP_PYTHON, MODEL, Stack, StackConfig, stack_environment
+from common.paths import ROOT
 
 
 def free_port() -> int:
@@ -28,7 +28,7 @@ def free_port() -> int:
 def seed_kb(url: str) -> None:
     env = stack_environment(StackConfig(web_port=None), {"KB_DATABASE_URL": url, "PATH": "/usr/bin:/bin"})
     env["KB_DATABASE_URL"] = url
-    subprocess.run([str(APP_PYTHON), "-m", "bot.kb.seed"], cwd=ROOT, env=env, check=True,
+    subprocess.run([str(APP_PYTHON), "-m", "app.kb.seed"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
 
 

@@ -13,7 +13,7 @@ import uuid
 import pytest
 from linebot.v3.messaging import ReplyMessageRequest
 
-from bot.launcher import Stack
+from app.launcher import Stack
 from tests.e2e.conftest import LINE_SECRET, LineStandIn, post_json
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]

@@ -16,7 +16,7 @@ import uuid
 
 import pytest
 
-from bot.launcher import Stack
+from app.launcher import Stack
 from tests.e2e.conftest import Chat, post_json
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]

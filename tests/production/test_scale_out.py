@@ -19,8 +19,8 @@ import aio_pika
 import psycopg
 import pytest
 
-from bot.launcher import MODEL, Stack, StackConfig
-from bot.paths import ROOT
+from app.launcher import MODEL, Stack, StackConfig
+from common.paths import ROOT
 from tests.conftest import require_service
 from tests.e2e.conftest import Chat, free_port, seed_kb
 

@@ -1,0 +1,203 @@
+"""Start and stop the assistant's processes: action server, Rasa server, web chat.
+
+Used by ``make run`` (``python -m app.run``), the end-to-end tests and the
+benchmarks, so all three run the stack exactly the same way.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from common.paths import ROOT, VAR
+
+logger = logging.getLogger(__name__)
+
+RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
+APP_PYTHON = ROOT / ".venv" / "app" / "bin" / "python"
+MODEL = ROOT / "models" / "thai-assistant.tar.gz"
+LOGGING_CONFIG = ROOT / "config" / "logging.yml"
+
+
+@dataclass
+class StackConfig:
+    """Ports, files and profile of one running stack."""
+
+    rasa_port: int = 5005
+    action_port: int = 5055
+    web_port: int | None = 8080
+    rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    model: Path = MODEL
+    endpoints: Path = ROOT / "endpoints.yml"
+    credentials: Path = ROOT / "credentials.yml"
+    tracker_db: Path = VAR / "tracker.sqlite3"
+    kb_database_url: str | None = None
+    cors_origins: Sequence[str] = ()
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    log_dir: Path | None = None  # None: children inherit this process's stdout/stderr
+    actions_module: str = "actions"
+    # Where Rasa and the action server listen: loopback only by default; a
+    # deployment with a load balancer in front passes its own interface.
+    interface: str = "127.0.0.1"
+
+
+def _free_env(base: Mapping[str, str]) -> dict[str, str]:
+    env = dict(base)
+    # Rasa must never phone home: with telemetry off it also skips Sentry.
+    env["RASA_TELEMETRY_ENABLED"] = "false"
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    env["PYTHONPATH"] = str(ROOT)
+    env.pop("PYTHONHOME", None)
+    return env
+
+
+def stack_environment(config: StackConfig, base: Mapping[str, str]) -> dict[str, str]:
+    """Environment shared by every process of the stack."""
+    env = _free_env(base)
+    env.update(
+        {
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{config.action_port}/webhook",
+            "RASA_TRACKER_DB": str(config.tracker_db),
+            "RASA_URL": f"http://127.0.0.1:{config.rasa_port}",
+            "RASA_TOKEN": config.rasa_token,
+            "ACTION_SERVER_PORT": str(config.action_port),
+            # rasa-sdk's own setting for its listening address (default all
+            # interfaces): the action server listens where Rasa does.
+            "SANIC_HOST": config.interface,
+        }
+    )
+    for key in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN"):
+        env.setdefault(key, "")
+    env.setdefault("LINE_API_BASE_URL", "https://api.line.me")
+    if config.web_port is not None:
+        env["WEB_PORT"] = str(config.web_port)
+    origins = list(config.cors_origins)
+    if not origins and config.web_port is not None:
+        origins = [f"http://localhost:{config.web_port}", f"http://127.0.0.1:{config.web_port}"]
+    env.setdefault("WEB_ALLOWED_ORIGINS", ",".join(origins))
+    if config.kb_database_url:
+        env["KB_DATABASE_URL"] = config.kb_database_url
+    env.update(config.extra_env)
+    return env
+
+
+def _wait_http(url: str, timeout: float, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process for {url} exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reply:  # noqa: S310 - loopback
+                if reply.status < 500:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+class Stack:
+    """The processes of one assistant: start, wait until healthy, stop."""
+
+    def __init__(self, config: StackConfig, base_env: Mapping[str, str] | None = None) -> None:
+        self.config = config
+        self.env = stack_environment(config, os.environ if base_env is None else base_env)
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.config.rasa_port}"
+
+    def _spawn(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
+        out: int | object = None
+        if self.config.log_dir is not None:
+            self.config.log_dir.mkdir(parents=True, exist_ok=True)
+            out = open(self.config.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed with process
+        process = subprocess.Popen(  # noqa: S603 - fixed argv
+            argv,
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,  # type: ignore[arg-type]
+            stderr=subprocess.STDOUT if out is not None else None,
+            start_new_session=True,
+        )
+        self.processes[name] = process
+        return process
+
+    def start_actions(self, timeout: float = 60) -> None:
+        process = self._spawn(
+            "actions",
+            [str(APP_PYTHON), "-m", "rasa_sdk", "--actions", self.config.actions_module,
+             "--port", str(self.config.action_port)],
+        )
+        _wait_http(f"http://127.0.0.1:{self.config.action_port}/health", timeout, process)
+
+    def start_rasa(self, timeout: float = 180) -> None:
+        self.config.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        argv = [
+            str(RASA_BIN), "run",
+            "--model", str(self.config.model),
+            "--endpoints", str(self.config.endpoints),
+            "--credentials", str(self.config.credentials),
+            "--interface", self.config.interface,
+            "--port", str(self.config.rasa_port),
+            "--enable-api", "--auth-token", self.config.rasa_token,
+            "--logging-config-file", str(LOGGING_CONFIG),
+        ]
+        origins = self.env.get("WEB_ALLOWED_ORIGINS", "")
+        if origins:
+            # Exact origins only: sanic-cors patterns can be bypassed (CVE-2026-37737).
+            argv += ["--cors", *origins.split(",")]
+        process = self._spawn("rasa", argv)
+        _wait_http(f"{self.rasa_url}/", timeout, process)
+        # The HTTP API answers before the model is ready; wait for it too.
+        status = f"{self.rasa_url}/status?token={self.config.rasa_token}"
+        _wait_http(status, timeout, process)
+
+    def start_web(self, timeout: float = 30) -> None:
+        if self.config.web_port is None:
+            return
+        process = self._spawn("web", [str(APP_PYTHON), "-m", "app.webchat"])
+        _wait_http(f"http://127.0.0.1:{self.config.web_port}/", timeout, process)
+
+    def start(self, *, web: bool = True) -> None:
+        try:
+            self.start_actions()
+            self.start_rasa()
+            if web:
+                self.start_web()
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self, timeout: float = 15) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for process in self.processes.values():
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.processes.clear()
+
+    def wait(self) -> int:
+        """Block until a process exits; return its exit code."""
+        while True:
+            for name, process in self.processes.items():
+                code = process.poll()
+                if code is not None:
+                    print(f"{name} exited with code {code}", file=sys.stderr)
+                    return code
+            time.sleep(0.5)

@@ -1,0 +1,136 @@
+"""Settings of the modern environment, read from the process environment.
+
+Nothing else in the modern environment reads ``os.environ``. Secrets have no
+defaults that could leak into a deployment: the development fallbacks below
+are only used when ``APP_ENV`` is ``development`` (the embedded default).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from app.errors import ConfigError
+from common.paths import VAR
+
+DEFAULT_HOTLINE = "1111"
+
+
+def _sqlite_url(name: str) -> str:
+    return f"sqlite+aiosqlite:///{VAR / name}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the modern environment, with its environment variable."""
+
+    app_env: str = "development"  # APP_ENV: development | production | test
+    kb_database_url: str = field(default_factory=lambda: _sqlite_url("kb.sqlite3"))  # KB_DATABASE_URL
+    timezone: str = "Asia/Bangkok"  # APP_TIMEZONE
+    # KB_TIMEOUT_SECONDS: an action that cannot reach the knowledge base in time
+    # apologises and gives a hotline instead of leaving the citizen waiting.
+    kb_timeout_seconds: float = 2.0
+    # PSEUDONYM_KEY: HMAC key that turns conversation IDs into pseudonyms for
+    # feedback and analytics, so raw LINE user IDs are never stored.
+    pseudonym_key: str = ""
+    action_server_host: str = "127.0.0.1"  # ACTION_SERVER_HOST
+    action_server_port: int = 5055  # ACTION_SERVER_PORT
+    rasa_url: str = "http://127.0.0.1:5005"  # RASA_URL
+    # RASA_PUBLIC_URL: where citizens' browsers reach Rasa (the site's reverse
+    # proxy, say), when that is not RASA_URL; the web chat connects there.
+    rasa_public_url: str = ""
+    rasa_token: str = ""  # RASA_TOKEN: token of the Rasa HTTP API
+    web_host: str = "127.0.0.1"  # WEB_HOST
+    web_port: int = 8080  # WEB_PORT
+    # WEB_ALLOWED_ORIGINS: exact origins, comma-separated (no patterns).
+    web_allowed_origins: tuple[str, ...] = ("http://localhost:8080", "http://127.0.0.1:8080")
+    # WEB_FRAME_ANCESTORS: exact origins (comma-separated) of the sites that may
+    # show the web chat in an iframe, a provincial portal say; none by default.
+    web_frame_ancestors: tuple[str, ...] = ()
+
+    @property
+    def browser_rasa_url(self) -> str:
+        """The Rasa URL the web chat gives to browsers."""
+        return self.rasa_public_url or self.rasa_url
+
+    @property
+    def is_development(self) -> bool:
+        return self.app_env in {"development", "test"}
+
+
+def _float(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{key} must be a number, got {raw!r}") from exc
+
+
+def _int(env: Mapping[str, str], key: str, default: int) -> int:
+    return int(_float(env, key, default))
+
+
+def _origins(env: Mapping[str, str], key: str) -> tuple[str, ...] | None:
+    """Exact ``scheme://host[:port]`` origins, comma-separated; None when unset.
+
+    Raises:
+        ConfigError: an entry has a path, a wildcard or a scheme other than http(s).
+    """
+    raw = env.get(key)
+    if raw is None:
+        return None
+    origins = tuple(o.strip() for o in raw.split(",") if o.strip())
+    for origin in origins:
+        parts = urlsplit(origin)
+        if (parts.scheme not in {"http", "https"} or not parts.hostname or "*" in origin
+                or origin != f"{parts.scheme}://{parts.netloc}"):
+            raise ConfigError(f"{key} takes exact origins such as https://www.example.go.th, got {origin!r}")
+    return origins
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from an environment mapping (``os.environ`` by default).
+
+    Raises:
+        ConfigError: a value is malformed, or a secret is missing in production.
+    """
+    env = os.environ if env is None else env
+    defaults = Settings()
+    app_env = env.get("APP_ENV", defaults.app_env)
+    if app_env not in {"development", "production", "test"}:
+        raise ConfigError(f"APP_ENV must be development, production or test, got {app_env!r}")
+    pseudonym_key = env.get("PSEUDONYM_KEY", "")
+    if not pseudonym_key:
+        if app_env == "production":
+            raise ConfigError("PSEUDONYM_KEY must be set in production")
+        # Development only: a fresh key per process is safe, merely not stable.
+        pseudonym_key = secrets.token_hex(32)
+    origins = _origins(env, "WEB_ALLOWED_ORIGINS")
+    frame_ancestors = _origins(env, "WEB_FRAME_ANCESTORS")
+    return Settings(
+        app_env=app_env,
+        kb_database_url=env.get("KB_DATABASE_URL") or defaults.kb_database_url,
+        timezone=env.get("APP_TIMEZONE") or defaults.timezone,
+        kb_timeout_seconds=_float(env, "KB_TIMEOUT_SECONDS", defaults.kb_timeout_seconds),
+        pseudonym_key=pseudonym_key,
+        action_server_host=env.get("ACTION_SERVER_HOST") or defaults.action_server_host,
+        action_server_port=_int(env, "ACTION_SERVER_PORT", defaults.action_server_port),
+        rasa_url=env.get("RASA_URL") or defaults.rasa_url,
+        rasa_public_url=env.get("RASA_PUBLIC_URL", ""),
+        rasa_token=env.get("RASA_TOKEN", ""),
+        web_host=env.get("WEB_HOST") or defaults.web_host,
+        web_port=_int(env, "WEB_PORT", defaults.web_port),
+        web_allowed_origins=origins or defaults.web_allowed_origins,
+        web_frame_ancestors=frame_ancestors or defaults.web_frame_ancestors,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings of this process, read once."""
+    return load_settings()

@@ -1,5 +1,0 @@
-"""Every query of the knowledge base: functions that take an ``AsyncSession``.
-
-Lookups by key raise ``bot.errors.NotFoundError``; citizens' queries only see
-``published`` records.
-"""

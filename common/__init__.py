@@ -1,0 +1,1 @@
+"""Standard-library-only modules both environments import: paths, redaction, geometry."""
