@@ -19,6 +19,8 @@ from app.kb.seed.sources import KbData, load_kb
 from common.paths import KB_DATA
 
 CHECKED_ON = date(2026, 11, 24)
+# Records re-checked against the stored official pages for issue 12 (item 5).
+RECHECKED_ON = date(2026, 12, 7)
 
 # Every phone number the content may print. A new number must be verified
 # against the agency's own publication and added here (and to SOURCES.md).
@@ -75,7 +77,7 @@ def test_every_record_names_its_source_and_check_date(kb: KbData) -> None:
     records = [*kb.agencies, *kb.office_types, *kb.services, *kb.faqs, *kb.holidays]
     for record in records:
         assert record["source_agency"] or record["source_title"], record
-        assert record["checked_on"] == CHECKED_ON, record
+        assert record["checked_on"] in {CHECKED_ON, RECHECKED_ON}, record
 
 
 def test_services_are_complete(kb: KbData) -> None:
