@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.kb.seed.sources import KbData, load_kb
+from app.errors import ValidationError
+from app.kb.seed.sources import KbData, load_kb, read_service
 from common.paths import KB_DATA
 
 CHECKED_ON = date(2026, 11, 24)
@@ -221,3 +222,25 @@ def test_sources_document_exists() -> None:
     text = Path(KB_DATA / "SOURCES.md").read_text(encoding="utf-8")
     for path in sorted((KB_DATA / "services").glob("*.yml")):
         assert f"`{path.stem}`" in text, path.stem
+
+
+@pytest.mark.parametrize(
+    ("unverified", "message"),
+    [
+        ("fees", "must map a field name"),
+        ({"fee": "typo"}, "unknown field 'fee'"),
+        ({"fees": " "}, "needs a reason"),
+    ],
+)
+def test_a_malformed_unverified_entry_fails_the_seed(
+    tmp_path: Path, unverified: object, message: str
+) -> None:
+    doc = yaml.safe_load((KB_DATA / "services" / "passport.yml").read_text(encoding="utf-8"))
+    doc["unverified"] = unverified
+    path = tmp_path / "passport.yml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValidationError, match=message):
+        read_service(path)
+    doc["unverified"] = {"processing_time": "ไม่พบในแหล่งที่ตรวจ"}
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    assert "unverified" not in read_service(path)  # validated, not stored
