@@ -175,7 +175,7 @@ def test_faqs_have_varied_variants_and_distinct_keys(kb: KbData) -> None:
         assert "ค่ะ" in faq["answer"], faq["key"]
 
 
-def test_holidays_are_unique_fixed_dates(kb: KbData) -> None:
+def test_holidays_are_unique_and_cover_2026_and_2027(kb: KbData) -> None:
     dates = [h["date"] for h in kb.holidays]
     assert len(dates) == len(set(dates))
     assert {d.year for d in dates} == {2026, 2027}
