@@ -311,8 +311,27 @@ def _fees(value: Any, where: str) -> list[Record] | None:
 SERVICE_FIELDS = frozenset(
     "code name_th name_en category aliases agency where_to_apply eligibility documents fees "
     "deadline penalty processing_time steps legal_basis online hotline source "
-    "province province_code".split()
+    "province province_code unverified".split()
 )
+# Fields an ``unverified:`` entry may explain (why the value is empty or partly
+# unknown). The reasons are for officers (data/kb/SOURCES.md) and tests; they
+# are validated here but not stored, so the database schema is unchanged.
+UNVERIFIABLE_FIELDS = frozenset("documents fees deadline penalty processing_time".split())
+
+
+def service_unverified(entry: Record, where: str) -> dict[str, str]:
+    """``unverified: {field: reason}`` of a service file, checked."""
+    raw = entry.get("unverified") or {}
+    if not isinstance(raw, dict):
+        raise ValidationError(f"{where}: unverified must map a field name to a reason")
+    reasons = {}
+    for field, reason in raw.items():
+        if field not in UNVERIFIABLE_FIELDS:
+            raise ValidationError(f"{where}: unverified names unknown field {field!r}")
+        if not _text(reason):
+            raise ValidationError(f"{where}: unverified.{field} needs a reason")
+        reasons[str(field)] = str(reason).strip()
+    return reasons
 
 
 def read_service(path: Path) -> Record:
@@ -327,6 +346,7 @@ def read_service(path: Path) -> Record:
         logger.warning("%s: fields not in the schema, not stored: %s", where, ", ".join(unknown))
     if code != path.stem:
         raise ValidationError(f"{where}: code {code!r} differs from the file name")
+    service_unverified(entry, where)  # fail early on a malformed reason
     apply = entry.get("where_to_apply") or {}
     online = entry.get("online") or {}
     return {

@@ -15,10 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.kb.seed.sources import KbData, load_kb
+from app.errors import ValidationError
+from app.kb.seed.sources import KbData, load_kb, read_service
 from common.paths import KB_DATA
 
 CHECKED_ON = date(2026, 11, 24)
+# Records re-checked against the stored official pages for issue 12 (item 5).
+RECHECKED_ON = date(2026, 12, 7)
 
 # Every phone number the content may print. A new number must be verified
 # against the agency's own publication and added here (and to SOURCES.md).
@@ -75,7 +78,7 @@ def test_every_record_names_its_source_and_check_date(kb: KbData) -> None:
     records = [*kb.agencies, *kb.office_types, *kb.services, *kb.faqs, *kb.holidays]
     for record in records:
         assert record["source_agency"] or record["source_title"], record
-        assert record["checked_on"] == CHECKED_ON, record
+        assert record["checked_on"] in {CHECKED_ON, RECHECKED_ON}, record
 
 
 def test_services_are_complete(kb: KbData) -> None:
@@ -90,13 +93,72 @@ def test_services_are_complete(kb: KbData) -> None:
 
 
 def test_every_file_is_a_known_service_field(kb: KbData) -> None:
-    allowed = set(
+    required = set(
         "code name_th name_en category aliases agency where_to_apply eligibility documents "
         "fees deadline penalty processing_time steps legal_basis online hotline source".split()
     )
     for path in sorted((KB_DATA / "services").glob("*.yml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        assert set(doc) == allowed, path.name
+        assert required <= set(doc) <= required | {"unverified"}, path.name
+
+
+def _service_docs() -> dict[str, dict]:
+    return {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted((KB_DATA / "services").glob("*.yml"))
+    }
+
+
+def _missing_facts(doc: dict) -> set[str]:
+    """The fee, deadline and document facts a service record leaves empty."""
+    missing = set()
+    if doc.get("documents") is None:
+        missing.add("documents")
+    fees = doc.get("fees")
+    if fees is None or any(fee.get("amount") is None for fee in fees):
+        missing.add("fees")
+    if not doc.get("deadline"):
+        missing.add("deadline")
+    return missing
+
+
+def test_an_empty_fee_deadline_or_document_list_has_a_recorded_reason() -> None:
+    """Issue 12: a fact the law fixes is filled; one we could not verify says why."""
+    unexplained = {
+        (code, field)
+        for code, doc in _service_docs().items()
+        for field in _missing_facts(doc)
+        if not str((doc.get("unverified") or {}).get(field) or "").strip()
+    }
+    assert unexplained == set()
+
+
+def test_no_reason_is_left_for_a_fact_that_is_now_filled() -> None:
+    stale = {
+        (code, field)
+        for code, doc in _service_docs().items()
+        for field in (doc.get("unverified") or {})
+        if field in {"documents", "fees", "deadline"} and field not in _missing_facts(doc)
+    }
+    assert stale == set()
+
+
+def test_every_unverified_fact_is_listed_for_officers() -> None:
+    text = Path(KB_DATA / "SOURCES.md").read_text(encoding="utf-8")
+    unlisted = {
+        f"{code}.{field}"
+        for code, doc in _service_docs().items()
+        for field in (doc.get("unverified") or {})
+        if f"`{code}.{field}`" not in text
+    }
+    assert unlisted == set()
+
+
+def test_the_reason_check_catches_an_unexplained_gap() -> None:
+    doc = {"documents": None, "fees": [{"amount": None, "condition": "x"}], "deadline": None}
+    assert _missing_facts(doc) == {"documents", "fees", "deadline"}
+    filled = {"documents": [], "fees": [{"amount": 0, "condition": "x"}], "deadline": "ทันที"}
+    assert _missing_facts(filled) == set()
 
 
 def test_faqs_have_varied_variants_and_distinct_keys(kb: KbData) -> None:
@@ -113,7 +175,7 @@ def test_faqs_have_varied_variants_and_distinct_keys(kb: KbData) -> None:
         assert "ค่ะ" in faq["answer"], faq["key"]
 
 
-def test_holidays_are_unique_fixed_dates(kb: KbData) -> None:
+def test_holidays_are_unique_and_cover_2026_and_2027(kb: KbData) -> None:
     dates = [h["date"] for h in kb.holidays]
     assert len(dates) == len(set(dates))
     assert {d.year for d in dates} == {2026, 2027}
@@ -160,3 +222,25 @@ def test_sources_document_exists() -> None:
     text = Path(KB_DATA / "SOURCES.md").read_text(encoding="utf-8")
     for path in sorted((KB_DATA / "services").glob("*.yml")):
         assert f"`{path.stem}`" in text, path.stem
+
+
+@pytest.mark.parametrize(
+    ("unverified", "message"),
+    [
+        ("fees", "must map a field name"),
+        ({"fee": "typo"}, "unknown field 'fee'"),
+        ({"fees": " "}, "needs a reason"),
+    ],
+)
+def test_a_malformed_unverified_entry_fails_the_seed(
+    tmp_path: Path, unverified: object, message: str
+) -> None:
+    doc = yaml.safe_load((KB_DATA / "services" / "passport.yml").read_text(encoding="utf-8"))
+    doc["unverified"] = unverified
+    path = tmp_path / "passport.yml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValidationError, match=message):
+        read_service(path)
+    doc["unverified"] = {"processing_time": "ไม่พบในแหล่งที่ตรวจ"}
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    assert "unverified" not in read_service(path)  # validated, not stored
