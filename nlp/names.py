@@ -93,12 +93,6 @@ def _name_trie() -> Trie:
     return Trie(words | first | family)
 
 
-def _tokens(text: str) -> list[str]:
-    from pythainlp.tokenize import word_tokenize
-
-    return word_tokenize(text, custom_dict=_name_trie(), engine="newmm", keep_whitespace=False)
-
-
 @lru_cache(maxsize=1)
 def _ner_tagger() -> Tagger:
     """The thainer 1.5.1 CRF shipped inside PyThaiNLP, opened without a download.
@@ -151,20 +145,40 @@ def ner_person_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _thai_run(text: str, start: int) -> str:
-    run = _THAI_WORD.match(text, start)
-    return run.group() if run else ""
+class _Doc:
+    """A message tokenized once (newmm with names in the dictionary), by offset."""
+
+    def __init__(self, text: str) -> None:
+        from pythainlp.tokenize import word_tokenize
+
+        self.text = text
+        self.tokens = word_tokenize(text, custom_dict=_name_trie(), engine="newmm", keep_whitespace=True)
+        self.index: dict[int, int] = {}
+        pos = 0
+        for i, token in enumerate(self.tokens):
+            self.index[pos] = i
+            pos += len(token)
+        self.edges = set(self.index) | {pos}
+
+    def thai_tokens(self, start: int) -> list[str]:
+        """Tokens from ``start`` while they are Thai letters (a name never spans a space)."""
+        i = self.index.get(start)
+        out: list[str] = []
+        while i is not None and i < len(self.tokens) and _THAI_WORD.fullmatch(self.tokens[i]):
+            out.append(self.tokens[i])
+            i += 1
+        return out
 
 
-def _name_prefix(text: str, start: int) -> tuple[int, list[str]]:
-    """End of the name-like tokens that start at ``start`` in a Thai run, and those tokens.
+def _name_prefix(doc: _Doc, start: int) -> tuple[int, list[str]]:
+    """End of the name-like tokens that start at ``start``, and those tokens.
 
     A name is a run of tokens that are known names or unknown to the dictionary;
     it ends at a stopword, particle or ordinary word.
     """
     first, family, words, stop = _lists()
     end, taken = start, []
-    for token in _tokens(_thai_run(text, start)):
+    for token in doc.thai_tokens(start):
         if token in stop or (token in words and token not in first and token not in family):
             break
         taken.append(token)
@@ -172,11 +186,11 @@ def _name_prefix(text: str, start: int) -> tuple[int, list[str]]:
     return end, taken
 
 
-def _word_prefix(text: str, start: int) -> tuple[int, list[str]]:
-    """The tokens of the Thai run at ``start`` up to the first stopword or particle."""
+def _word_prefix(doc: _Doc, start: int) -> tuple[int, list[str]]:
+    """The Thai tokens at ``start`` up to the first stopword or particle."""
     _, _, _, stop = _lists()
     end, taken = start, []
-    for token in _tokens(_thai_run(text, start)):
+    for token in doc.thai_tokens(start):
         if token in stop or token in _NOT_SURNAME_START and not taken:
             break
         taken.append(token)
@@ -184,84 +198,75 @@ def _word_prefix(text: str, start: int) -> tuple[int, list[str]]:
     return end, taken
 
 
-def _is_name(tokens: list[str], *, table: frozenset[str]) -> bool:
+def _is_name(tokens: list[str], *, family_too: bool = False) -> bool:
     """A known name that is not an ordinary word, or a run with a word the dictionary lacks."""
     first, family, words, _ = _lists()
     joined = "".join(tokens)
     if len(joined) < 2:
         return False
-    if joined in table:
+    if joined in first or (family_too and joined in family):
         return joined not in words
     return any(t not in words and t not in first and t not in family for t in tokens) or (
         len(tokens) > 1 and all(t in first or t in family for t in tokens))
 
 
-def _surname_after(text: str, end: int, ner: list[tuple[int, int]]) -> int:
+def _surname_after(doc: _Doc, end: int) -> int:
     """End of a family name that follows a first name ending at ``end``, else ``end``.
 
     Thai surnames are long compounds of ordinary words (ปัญญาดี, รักษ์ไทย) that
     no list holds, so after a first name and one space any short run of words up
     to a particle counts, unless it starts like a sentence (ต้องการ, แจ้ง, เบอร์).
     """
-    gap = len(text[end:]) - len(text[end:].lstrip(" "))
+    rest = doc.text[end:end + 3]
+    gap = len(rest) - len(rest.lstrip(" "))
     if gap not in (1, 2):
         return end
-    s_end, tokens = _word_prefix(text, end + gap)
+    s_end, tokens = _word_prefix(doc, end + gap)
     joined = "".join(tokens)
     if len(joined) < 2 or len(tokens) > 4 or joined in _NOT_NAMES:
         return end
     return s_end
 
 
-def _boundaries(text: str) -> set[int]:
-    """Offsets where a word starts or ends, with names in the dictionary."""
-    from pythainlp.tokenize import word_tokenize
-
-    edges, pos = {0}, 0
-    for token in word_tokenize(text, custom_dict=_name_trie(), engine="newmm", keep_whitespace=True):
-        pos += len(token)
-        edges.add(pos)
-    return edges
-
-
-def _cue_names(text: str, ner: list[tuple[int, int]]) -> list[Finding]:
-    first, _, words, stop = _lists()
+def _cue_names(doc: _Doc, ner: list[tuple[int, int]]) -> list[Finding]:
+    first, _, _, _ = _lists()
+    text = doc.text
     found: list[Finding] = []
-    edges = _boundaries(text)
     for cue in _CUE.finditer(text):
         # A cue that ends inside a word is no cue: มิถุ(นาย)น, เดือ(นพ.)ค., (คุณ)ภาพ.
         # Its start may be inside one: ขอบ(คุณ), แทน(คุณ) are followed by names.
-        if cue.end("cue") not in edges or _CUE.match(text, cue.end()):
+        if cue.end("cue") not in doc.edges or _CUE.match(text, cue.end()):
             continue  # a second cue follows (คุณนางสาว...): that one leads to the name
         strong = cue.group("cue") in _STRONG_CUES
         start = cue.end()
-        end, tokens = _name_prefix(text, start)
-        joined = "".join(tokens)
-        by_ner = any(a < max(end, start + 1) and start < b for a, b in ner)
         if strong:
             # After นาย, นาง, น.ส., ด.ช. ... the next words are a name, unless they
             # name an office (นายอำเภอ, นายทะเบียน, นางพยาบาล).
-            end, tokens = _word_prefix(text, start)
+            end, tokens = _word_prefix(doc, start)
             if len("".join(tokens)) < 2 or tokens[0] in _ROLE_WORDS or "".join(tokens) in _NOT_NAMES:
                 continue
-        elif not tokens or joined in _NOT_NAMES:
-            continue
-        elif not (joined in first or _is_name(tokens, table=first) or by_ner):
-            continue
-        found.append(Finding(start, _surname_after(text, end, ner), NAME, 0.9 if strong else 0.8))
+        else:
+            end, tokens = _name_prefix(doc, start)
+            joined = "".join(tokens)
+            by_ner = any(a < max(end, start + 1) and start < b for a, b in ner)
+            if not tokens or joined in _NOT_NAMES:
+                continue
+            if not (joined in first or _is_name(tokens) or by_ner):
+                continue
+        found.append(Finding(start, _surname_after(doc, end), NAME, 0.9 if strong else 0.8))
     return found
 
 
-def _pair_names(text: str) -> list[Finding]:
+def _pair_names(doc: _Doc) -> list[Finding]:
     """A known first name and a known family name side by side, no cue needed."""
     first, family, words, _ = _lists()
     found: list[Finding] = []
-    for run in _THAI_WORD.finditer(text):
-        end, tokens = _name_prefix(text, run.start())
+    for run in _THAI_WORD.finditer(doc.text):
+        end, tokens = _name_prefix(doc, run.start())
         if not tokens or "".join(tokens) not in first:
             continue
-        full_end = _surname_after(text, end, [])
-        surname = text[end:full_end].strip()
+        full_end = _surname_after(doc, end)
+        surname = doc.text[end:full_end].strip()
         # Both halves from the lists: "ประเสริฐ ใจดี" is two ordinary words too,
         # but side by side at the head of a chunk they are a name.
         if full_end > end and (surname in family or surname not in words):
@@ -269,17 +274,15 @@ def _pair_names(text: str) -> list[Finding]:
     return found
 
 
-def _ner_names(text: str, ner: list[tuple[int, int]]) -> list[Finding]:
+def _ner_names(doc: _Doc, ner: list[tuple[int, int]]) -> list[Finding]:
     """NER spans, trimmed of the cue in front, kept when they hold a name-like word."""
-    first, family, _, _ = _lists()
     found: list[Finding] = []
     for a, b in ner:
-        cue = _CUE.match(text, a)
+        cue = _CUE.match(doc.text, a)
         start = cue.end() if cue else a
-        end, tokens = _name_prefix(text, start)
-        end = min(max(end, start), b) if end > start else start
-        if end > start and _is_name(tokens, table=first | family):
-            found.append(Finding(start, _surname_after(text, end, ner), NAME, 0.6))
+        end, tokens = _name_prefix(doc, start)
+        if end > start and _is_name(tokens, family_too=True):
+            found.append(Finding(start, _surname_after(doc, min(end, b)), NAME, 0.6))
     return found
 
 
@@ -290,7 +293,8 @@ def find_names(text: str, *, engine: str = "cues+lists+ner") -> list[Finding]:
     if not text:
         return []
     ner = ner_person_spans(text) if engine == "cues+lists+ner" else []
-    return resolve(_cue_names(text, ner) + _pair_names(text) + _ner_names(text, ner))
+    doc = _Doc(text)
+    return resolve(_cue_names(doc, ner) + _pair_names(doc) + _ner_names(doc, ner))
 
 
 def find_all(text: str, *, engine: str = "cues+lists+ner") -> list[Finding]:
