@@ -116,6 +116,20 @@ def timing(find: Callable[[str], list[Finding]], texts: list[str]) -> dict:
             "messages_per_cpu_s": round(1000 / max(statistics.fmean(cpu), 1e-6))}
 
 
+def _table(scores: dict, methods: list[str]) -> None:
+    print(f"{'type':<13}" + "".join(f"{m:>22}" for m in methods))
+    for kind in TYPES:
+        cells = []
+        for m in methods:
+            t = scores[m]["per_type"][kind]
+            p = "-" if t["precision"] is None else f"{t['precision']:.3f}"
+            r = "-" if t["recall"] is None else f"{t['recall']:.3f}"
+            cells.append(f"P {p} R {r}")
+        print(f"{kind:<13}" + "".join(f"{c:>22}" for c in cells))
+    for label, key in (("leaked spans", "leaked_spans"), ("clean changed", "clean_messages_changed")):
+        print(f"{label:<13}" + "".join(f"{scores[m][key]:>22}" for m in methods))
+
+
 def main() -> None:
     from nlp.names import find_all, ner_person_spans
 
@@ -133,27 +147,23 @@ def main() -> None:
     report: dict = {"messages": {"personal": len(personal), "clean": len(clean)},
                     "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
                     "names_cold_start_s": round(cold_s, 2), "methods": {}}
+    held_personal, held_clean = _load("holdout_personal.yml"), _load("holdout_clean.yml")
+    report["messages"]["holdout"] = {"personal": len(held_personal), "clean": len(held_clean)}
+    report["holdout"] = {}
     for name, find in methods.items():
         report["methods"][name] = {**score(find, personal, clean), "time": timing(find, texts)}
+        report["holdout"][name] = score(find, held_personal, held_clean)
     report["ner_alone_time"] = timing(lambda t: [Finding(a, b, "name") for a, b in ner_person_spans(t)], texts)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "redaction.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
                                             encoding="utf-8")
     print(f"{len(personal)} personal messages, {len(clean)} clean; names cold start {cold_s:.1f} s")
-    print(f"{'type':<13}" + "".join(f"{m:>22}" for m in methods))
-    for kind in TYPES:
-        cells = []
-        for m in methods:
-            t = report["methods"][m]["per_type"][kind]
-            p = "-" if t["precision"] is None else f"{t['precision']:.3f}"
-            r = "-" if t["recall"] is None else f"{t['recall']:.3f}"
-            cells.append(f"P {p} R {r}")
-        print(f"{kind:<13}" + "".join(f"{c:>22}" for c in cells))
-    for label, key in (("leaked spans", "leaked_spans"), ("clean changed", "clean_messages_changed")):
-        print(f"{label:<13}" + "".join(f"{report['methods'][m][key]:>22}" for m in methods))
+    _table(report["methods"], list(methods))
     for q in ("p50_ms", "p95_ms", "mean_ms", "cpu_p50_ms", "cpu_p95_ms", "cpu_mean_ms", "messages_per_cpu_s"):
         print(f"{q:<13}" + "".join(f"{report['methods'][m]['time'][q]:>22}" for m in methods))
+    print(f"\nheld-out set: {len(held_personal)} personal, {len(held_clean)} clean (written after tuning)")
+    _table(report["holdout"], list(methods))
     ner = report["ner_alone_time"]
     print(f"NER alone: CPU p50 {ner['cpu_p50_ms']} ms, p95 {ner['cpu_p95_ms']} ms; "
           f"load average at start {report['load_average_at_start']}")

@@ -77,8 +77,8 @@ _BANK_CUED = re.compile(
 _PHONE = re.compile(
     r"(?<![\d+])(?:"
     rf"(?:\+|＋)66{_SEP}(?:\(0\))?{_SEP}(?:[689](?:{_SEP}\d){{8}}|[2-7](?:{_SEP}\d){{7}})"
-    rf"|0[689](?:{_SEP}\d){{8}}"
-    rf"|0[2-7](?:{_SEP}\d){{7}}"
+    rf"|0{_SEP}[689](?:{_SEP}\d){{8}}"
+    rf"|0{_SEP}[2-7](?:{_SEP}\d){{7}}"
     r")(?![\d])"
 )
 _EMAIL = re.compile(
@@ -90,7 +90,7 @@ _LINE_USER_ID = re.compile(r"(?<![0-9A-Za-z])[UCR][0-9a-f]{32}(?![0-9A-Za-z])")
 # A personal LINE handle after an explicit cue ("ไอดีไลน์ somchai_88"). Official
 # accounts start with "@" and are public, so "@" handles are left alone.
 _LINE_HANDLE = re.compile(
-    r"(?:ไอดีไลน์|ไลน์ไอดี|ไอดีไลน|line\s?id|id\s?line)\s*(?:คือ|:|：)?\s*"
+    r"(?:ไอดีไลน์|ไลน์ไอดี|ไอดีไลน|line\s?id|id\s?line)\s*[\u0E01-\u0E4E]{0,12}\s*(?:คือ|:|：)?\s*"
     r"(?P<handle>(?<![@A-Za-z0-9._-])[A-Za-z][A-Za-z0-9._-]{3,19})(?![A-Za-z0-9._-])",
     re.IGNORECASE,
 )
@@ -118,8 +118,10 @@ _PLATE_CUED = re.compile(
     r"(?:ทะเบียน|ป้าย)(?:รถ(?:ยนต์|เก๋ง|กระบะ|มอไซค์|มอเตอร์ไซค์|จักรยานยนต์)?)?(?:เลข(?:ที่)?)?\s*(?:คือ|:|：)?\s*"
     rf"(?P<plate>{_PLATE_BODY}(?![\d])(?:\s?(?:{_PROVINCE}))?)"
 )
+# Before a province a plate may follow a Thai word directly when it starts with
+# its digit ("คนขับรถ1กข 2345 กรุงเทพมหานคร").
 _PLATE_PROVINCE = re.compile(
-    rf"(?<![ก-๙\d.])(?P<plate>{_PLATE_BODY}\s?(?:{_PROVINCE}))"
+    rf"(?:(?<![ก-๙\d.])|(?<![\d.])(?=\d))(?P<plate>{_PLATE_BODY}\s?(?:{_PROVINCE}))"
 )
 
 

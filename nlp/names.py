@@ -37,9 +37,13 @@ ENGINES = ("cues+lists", "cues+lists+ner")
 # name; "คุณ" and "ชื่อ" are weak (คุณภาพ, เปลี่ยนชื่อ) and need more evidence.
 _STRONG_CUES = ("นางสาว", "น.ส.", "นส.", "นาง", "นาย", "ด.ช.", "ด.ญ.", "ดช.", "ดญ.", "เด็กชาย",
                 "เด็กหญิง", "ดร.", "นพ.", "พญ.", "ผศ.", "รศ.", "ร.ต.อ.", "พ.ต.อ.", "จ.ส.อ.")
-_WEAK_CUES = ("ชื่อ-นามสกุล", "ชื่อ-สกุล", "ชื่อจริง", "ชื่อว่า", "ชื่อ", "คุณ")
+_WEAK_CUES = ("ชื่อ-นามสกุล", "ชื่อ-สกุล", "ชื่อจริง", "ชื่อว่า", "ชื่อเก่า", "ชื่อเดิม", "ชื่อใหม่", "ชื่อ",
+              "คุณ", "ดิฉัน", "ข้าพเจ้า", "กระผม")
+# Cues after which a family name stands alone ("นามสกุล วงศ์สวัสดิ์").
+_SURNAME_CUES = ("นามสกุล", "สกุล")
 _CUE = re.compile(
-    "(?P<cue>" + "|".join(re.escape(c) for c in sorted(_STRONG_CUES + _WEAK_CUES, key=len, reverse=True))
+    "(?P<cue>" + "|".join(re.escape(c) for c in sorted(_STRONG_CUES + _WEAK_CUES + _SURNAME_CUES,
+                                                       key=len, reverse=True))
     + r")[ \t]?"
 )
 _THAI_WORD = re.compile(r"[\u0E01-\u0E4E]+")
@@ -251,7 +255,8 @@ def _cue_names(doc: _Doc, ner: list[tuple[int, int]]) -> list[Finding]:
             by_ner = any(a < max(end, start + 1) and start < b for a, b in ner)
             if not tokens or joined in _NOT_NAMES:
                 continue
-            if not (joined in first or _is_name(tokens) or by_ner):
+            surname_cue = cue.group("cue") in _SURNAME_CUES
+            if not (joined in first or _is_name(tokens, family_too=surname_cue) or by_ner):
                 continue
         found.append(Finding(start, _surname_after(doc, end), NAME, 0.9 if strong else 0.8))
     return found
@@ -281,7 +286,12 @@ def _ner_names(doc: _Doc, ner: list[tuple[int, int]]) -> list[Finding]:
         cue = _CUE.match(doc.text, a)
         start = cue.end() if cue else a
         end, tokens = _name_prefix(doc, start)
-        if end > start and _is_name(tokens, family_too=True):
+        # A name glued to an ordinary word is part of that word: สมชาย|แลนด์.
+        if end not in doc.index or _THAI_WORD.fullmatch(doc.tokens[doc.index[end]]) is None:
+            glued = False
+        else:
+            glued = doc.tokens[doc.index[end]] not in _lists()[3]
+        if end > start and not glued and _is_name(tokens, family_too=True):
             found.append(Finding(start, _surname_after(doc, min(end, b)), NAME, 0.6))
     return found
 

@@ -131,3 +131,27 @@ def test_corpus_names_add_recall_over_the_regexes() -> None:
 def test_corpus_clean_messages_survive_full_redaction_unchanged() -> None:
     changed = [m["text"] for m in _messages("clean.yml") if redact_all(m["text"]) != m["text"]]
     assert changed == []
+
+
+# The held-out set (holdout_source.txt): written after the rules were tuned on the
+# corpus above; its first score is in bench/README. Two names stay missed there:
+# "พึ่งบุญ" starts with a stopword (พึ่ง) and "ดิฉันมาลัย" splits as ดิฉัน|มา|ลัย.
+HOLDOUT_NAME_MISSES = 2
+
+
+def test_holdout_no_value_with_a_shape_survives_and_names_mostly_go() -> None:
+    leaks, name_misses = [], []
+    for message in _messages("holdout_personal.yml"):
+        text = message["text"]
+        covered = {i for f in find_all(text) for i in range(f.start, f.end)}
+        for span in message["spans"]:
+            if set(range(span["start"], span["end"])) <= covered:
+                continue
+            (name_misses if span["type"] == NAME else leaks).append((span["value"], text))
+    assert leaks == []
+    assert len(name_misses) <= HOLDOUT_NAME_MISSES, name_misses
+
+
+def test_holdout_clean_messages_survive_unchanged() -> None:
+    changed = [m["text"] for m in _messages("holdout_clean.yml") if redact_all(m["text"]) != m["text"]]
+    assert changed == []
