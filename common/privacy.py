@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 NATIONAL_ID = "national_id"
@@ -264,11 +264,19 @@ def pseudonymise(value: str, key: bytes | str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Logging filter that redacts the formatted message of every record."""
+    """Logging filter that redacts the formatted message of every record.
+
+    ``redactor`` defaults to ``redact`` (shapes only); ``nlp.names`` passes its
+    ``redact_all`` to remove names as well.
+    """
+
+    def __init__(self, name: str = "", redactor: Callable[[str], str] | None = None) -> None:
+        super().__init__(name)
+        self._redact = redactor or redact
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = redact(message)
+        redacted = self._redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
         return True

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from common.privacy import NAME, Finding, apply, find_personal_data, resolve
+from common.privacy import NAME, Finding, RedactingFilter, apply, find_personal_data, resolve
 
 if TYPE_CHECKING:
     from pycrfsuite import Tagger
@@ -98,14 +99,13 @@ def _name_trie() -> Trie:
 
 
 @lru_cache(maxsize=1)
-def _ner_tagger() -> Tagger:
-    """The thainer 1.5.1 CRF shipped inside PyThaiNLP, opened without a download.
+def _ner_model_path() -> str:
+    """The thainer 1.5.1 CRF shipped inside PyThaiNLP, found without a download.
 
-    ``pythainlp.tag.NER("thainer")`` cannot do this offline in 5.4.0: it asks for
+    ``pythainlp.tag.NER("thainer")`` cannot load it offline in 5.4.0: it asks for
     version "1.5" (the package ships "1.5.1") and for a POS model it does not
     ship (blackboard); so the file is opened here directly.
     """
-    from pycrfsuite import Tagger
     from pythainlp.corpus.core import get_corpus_default_db
 
     path = get_corpus_default_db(NER_CORPUS, NER_VERSION)
@@ -113,8 +113,22 @@ def _ner_tagger() -> Tagger:
         raise FileNotFoundError(
             f"PyThaiNLP's {NER_CORPUS} {NER_VERSION} CRF model is not in the installed package"
         )
-    tagger = Tagger()
-    tagger.open(path)
+    return path
+
+
+_per_thread = threading.local()
+
+
+def _ner_tagger() -> Tagger:
+    # A crfsuite Tagger holds per-call state in C, so each thread opens its own
+    # (a few milliseconds, once per thread).
+    tagger = getattr(_per_thread, "tagger", None)
+    if tagger is None:
+        from pycrfsuite import Tagger
+
+        tagger = Tagger()
+        tagger.open(_ner_model_path())
+        _per_thread.tagger = tagger
     return tagger
 
 
@@ -296,6 +310,14 @@ def _ner_names(doc: _Doc, ner: list[tuple[int, int]]) -> list[Finding]:
     return found
 
 
+def warm_up() -> None:
+    """Load the lists, the dictionaries and the CRF now (5-10 s), not on the first message.
+
+    Call it where a process starts (the worker, the Rasa server's tracker store).
+    """
+    find_all("ทดสอบ นายสมชาย ใจดี")
+
+
 def find_names(text: str, *, engine: str = "cues+lists+ner") -> list[Finding]:
     """Findings of people's names, left to right."""
     if engine not in ENGINES:
@@ -319,3 +341,10 @@ def redact_all(text: str, *, engine: str = "cues+lists+ner") -> str:
     if not text:
         return text
     return apply(text, find_all(text, engine=engine))
+
+
+class NameRedactingFilter(RedactingFilter):
+    """Logging filter that redacts names too (for ``()`` in a dictConfig, like its base)."""
+
+    def __init__(self, name: str = "") -> None:
+        super().__init__(name, redactor=redact_all)

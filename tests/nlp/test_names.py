@@ -155,3 +155,24 @@ def test_holdout_no_value_with_a_shape_survives_and_names_mostly_go() -> None:
 def test_holdout_clean_messages_survive_unchanged() -> None:
     changed = [m["text"] for m in _messages("holdout_clean.yml") if redact_all(m["text"]) != m["text"]]
     assert changed == []
+
+
+def test_name_log_filter_redacts_names_and_shapes() -> None:
+    import logging
+
+    from nlp.names import NameRedactingFilter
+
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "ข้อความ: %s",
+                               ("ผมชื่อสมชาย ใจดี โทร 081-234-5678",), None)
+    assert NameRedactingFilter().filter(record)
+    assert record.getMessage() == "ข้อความ: ผมชื่อ<ชื่อ> โทร <เบอร์โทร>"
+
+
+def test_each_thread_tags_with_its_own_crf() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    text = "ทดสอบ นายวรรณพงษ์ ภัททิยไพบูลย์"
+    expected = ner_person_spans(text)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(ner_person_spans, [text] * 40))
+    assert results == [expected] * 40
