@@ -64,9 +64,13 @@ _NATIONAL_ID = re.compile(rf"(?<![\d])\d(?:{_SEP}\d){{12}}(?![\d])")
 _CARD = re.compile(
     r"(?<![\d])(?:\d{4}([ \-])\d{4}\1\d{4}\1\d{3,7}|\d{4}([ \-])\d{6}\2\d{5}|\d{15,19})(?![\d])"
 )
-# Thai bank accounts are written 3-1-5-1 (xxx-x-xxxxx-x); that shape alone is
-# enough. Other shapes count only after an account cue, checked below.
-_BANK_DASHED = re.compile(r"(?<![\d])\d{3}([ \-])\d\1\d{5}\1\d(?![\d])")
+# Thai bank accounts are written 3-1-5-1 (xxx-x-xxxxx-x, most banks) or 3-6-1
+# (SCB); those shapes alone are enough. Others count only after an account cue.
+_BANK_DASHED = re.compile(r"(?<![\d])\d{3}([ \-])(?:\d\1\d{5}|\d{6})\1\d(?![\d])")
+# A long run that no pattern above claims is still somebody's number: 11-12
+# digits are the length of BAAC/GSB accounts, 14 an ID with a digit too many.
+# The run must be whole: "2567 2568 2569" inside a list of years is no run.
+_LONG_RUN = re.compile(r"(?<![\d])(?<![\d][ \-])\d(?:[ \-]?\d){10,13}(?![ \-]?[\d])")
 _BANK_CUED = re.compile(
     r"(?:บัญชี|บช\.?|บ/ช|account|acc\.?|a/c)(?:(?!โทร|เบอร์)[^\d]){0,20}?"
     r"(?P<num>(?<![\d])\d(?:[ \-]?\d){9,14})(?![\d])",
@@ -194,6 +198,10 @@ def _candidates(plain: str) -> Iterable[Finding]:
         if _digits(m.group()) not in PUBLIC_NUMBERS:
             mobile = _digits(m.group()).lstrip("6").lstrip("0")[:1] in "689"
             yield Finding(m.start(), m.end(), PHONE, 0.95 if mobile else 0.85)
+    for m in _LONG_RUN.finditer(plain):
+        n = len(_digits(m.group()))
+        if n in (11, 12, 14):
+            yield Finding(m.start(), m.end(), NATIONAL_ID if n == 14 else BANK_ACCOUNT, 0.5)
     for m in _LINE_HANDLE.finditer(plain):
         yield Finding(m.start("handle"), m.end("handle"), LINE_ID, 0.8)
     for m in _PLATE_CUED.finditer(plain):

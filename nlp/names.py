@@ -10,7 +10,8 @@ Three sources, each checked against the others because every one alone is noisy:
    dictionary does not know, so "คุณช่วยบอกขั้นตอน" (all dictionary words) stays.
 
 Everything is loaded lazily, once, from files inside the PyThaiNLP package:
-nothing is downloaded (PYTHAINLP_OFFLINE is set before PyThaiNLP is imported).
+nothing here asks PyThaiNLP for a corpus it would download (a test runs it with
+sockets disabled and PYTHAINLP_OFFLINE=1, which production should set too).
 """
 from __future__ import annotations
 
@@ -25,10 +26,6 @@ from common.privacy import NAME, Finding, RedactingFilter, apply, find_personal_
 if TYPE_CHECKING:
     from pycrfsuite import Tagger
     from pythainlp.util import Trie
-
-# PyThaiNLP downloads a missing corpus on first use; we must never reach the
-# network (PDPA, and production hosts have no route out), so fail instead.
-os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
 NER_CORPUS = "thainer"
 NER_VERSION = "1.5.1"  # the CRF file PyThaiNLP 5.4.0 ships: thainer_crf_1_5_1.model
