@@ -39,8 +39,11 @@ _WEAK_CUES = ("ชื่อ-นามสกุล", "ชื่อ-สกุล",
               "คุณ", "ดิฉัน", "ข้าพเจ้า", "กระผม")
 # Cues after which a family name stands alone ("นามสกุล วงศ์สวัสดิ์").
 _SURNAME_CUES = ("นามสกุล", "สกุล")
+# Kinship words people put before a name (ลุงสมชาย, พี่แอดมิน, น้องบอท): only a
+# listed name that is no ordinary word counts after them, never an unknown word.
+_KIN_CUES = ("ลุง", "ป้า", "น้า", "อา", "พี่", "น้อง", "ยาย", "ตา", "ปู่", "ย่า")
 _CUE = re.compile(
-    "(?P<cue>" + "|".join(re.escape(c) for c in sorted(_STRONG_CUES + _WEAK_CUES + _SURNAME_CUES,
+    "(?P<cue>" + "|".join(re.escape(c) for c in sorted(_STRONG_CUES + _WEAK_CUES + _SURNAME_CUES + _KIN_CUES,
                                                        key=len, reverse=True))
     + r")[ \t]?"
 )
@@ -245,7 +248,7 @@ def _surname_after(doc: _Doc, end: int) -> int:
 
 
 def _cue_names(doc: _Doc, ner: list[tuple[int, int]]) -> list[Finding]:
-    first, _, _, _ = _lists()
+    first, _, words, _ = _lists()
     text = doc.text
     found: list[Finding] = []
     for cue in _CUE.finditer(text):
@@ -267,6 +270,9 @@ def _cue_names(doc: _Doc, ner: list[tuple[int, int]]) -> list[Finding]:
             by_ner = any(a < max(end, start + 1) and start < b for a, b in ner)
             if not tokens or joined in _NOT_NAMES:
                 continue
+            if cue.group("cue") in _KIN_CUES:
+                if joined not in first or joined in words:
+                    continue
             surname_cue = cue.group("cue") in _SURNAME_CUES
             if not (joined in first or _is_name(tokens, family_too=surname_cue) or by_ner):
                 continue
