@@ -6,6 +6,7 @@
 | `actions` | `.venv/app`, Python 3.11  | anything installed there but Rasa; `app`, `common` |
 | `app`     | `.venv/app`               | the same                                        |
 | `common`  | both                      | nothing                                         |
+| `nlp`     | both                      | `common`, PyThaiNLP and python-crfsuite (pinned alike in both) |
 
 Tests follow their package: `tests/bot` runs in `.venv/rasa`, every other
 test in `.venv/app` (scripts/test.sh). A benchmark or script may run in
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-HOMES = {"bot": "rasa", "actions": "app", "app": "app", "common": "both"}
+HOMES = {"bot": "rasa", "actions": "app", "app": "app", "common": "both", "nlp": "both"}
 # Folders with Python that are not importable homes: they belong to one
 # environment file by file (checked below) or are generated.
 NOT_HOMES = {"tests", "bench", "scripts", "web", "data", "models", "var", "node_modules",
@@ -77,7 +78,7 @@ def test_every_top_level_package_is_a_home() -> None:
 
 @pytest.mark.parametrize("path", RASA_FILES, ids=_rel)
 def test_rasa_side_imports_only_rasa_thai_nlp_and_common(path: Path) -> None:
-    bad = _tops(path) - RASA_THIRD_PARTY - TEST_TOOLS - {"bot", "common"}
+    bad = _tops(path) - RASA_THIRD_PARTY - TEST_TOOLS - {"bot", "common", "nlp"}
     assert not bad, f"{_rel(path)} (runs in .venv/rasa) imports {sorted(bad)}"
 
 
@@ -90,6 +91,12 @@ def test_app_side_never_imports_rasa_or_bot(path: Path) -> None:
 @pytest.mark.parametrize("path", _python_files("common"), ids=_rel)
 def test_common_is_standard_library_only(path: Path) -> None:
     bad = _tops(path) - {"common"}
+    assert not bad, f"{_rel(path)} is shared by both environments and imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize("path", _python_files("nlp"), ids=_rel)
+def test_nlp_imports_only_common_and_thai_nlp(path: Path) -> None:
+    bad = _tops(path) - {"common", "nlp", "pythainlp", "pycrfsuite"}
     assert not bad, f"{_rel(path)} is shared by both environments and imports {sorted(bad)}"
 
 
