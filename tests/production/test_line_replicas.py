@@ -124,8 +124,9 @@ def _settle(production: Production, replica: Stack, user: str) -> None:
 
 
 def _assert_answered_once(production: Production, event: dict[str, Any], user: str) -> None:
-    [reply] = _replies_to(production, event)
-    assert _texts(reply) == [WELCOME]
+    replies = _replies_to(production, event)
+    assert len(replies) == 1, f"the event was answered {len(replies)} times"
+    assert _texts(replies[0]) == [WELCOME]
     assert [b for b in production.line_api.bodies(PUSH) if b["to"] == user] == []
 
 
