@@ -4,8 +4,9 @@ Webhook: ``POST /webhooks/line/webhook``. The request is verified
 (``X-Line-Signature``) before its body is read as JSON, answered 200 at once,
 and its events are processed in background tasks: one user's events strictly
 in order, different users concurrently, redeliveries dropped by
-``webhookEventId``. Each turn's bot messages are collected and sent in one
-reply call (the rest, if any, by push).
+``webhookEventId`` (within this process, and across replicas and restarts
+when Redis is configured: ``bot.channels.line_dedupe``). Each turn's bot
+messages are collected and sent in one reply call (the rest, if any, by push).
 
 Groups and rooms: the speaker's user ID is the Rasa sender (the group's ID if
 LINE gives none) and the answer goes to the group's reply token, or is pushed
@@ -29,6 +30,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.dispatch import RecentKeys, SerialPerKey
 from bot.channels.line_api import InvalidReplyTokenError, LineApiClient, LineApiError
+from bot.channels.line_dedupe import EventLedger, NoLedger, RedisLedger
 from bot.channels.line_events import (
     Action,
     LineEvent,
@@ -81,6 +83,20 @@ class LinePushOutputChannel(LineOutputChannel):
         await self.send_response(recipient_id, {"text": text})
 
 
+def ledger_for(settings: LineSettings) -> EventLedger:
+    """Redis when the production profile names one, else nothing beyond this process."""
+    if not settings.dedup_redis_url:
+        logger.info("LINE redeliveries are recognised within this process only "
+                    "(no LINE_DEDUP_REDIS_URL)")
+        return NoLedger()
+    return RedisLedger(
+        settings.dedup_redis_url,
+        ttl_seconds=settings.dedup_ttl_seconds,
+        claim_seconds=settings.dedup_claim_seconds,
+        timeout_seconds=settings.dedup_redis_timeout_seconds,
+    )
+
+
 def _error(status: int, code: str, message: str) -> HTTPResponse:
     return response.json({"error": code, "message": message}, status=status)
 
@@ -96,10 +112,19 @@ class LineInput(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         return cls(LineSettings.from_credentials(credentials))
 
-    def __init__(self, settings: LineSettings, turn_timeout_seconds: float | None = None) -> None:
+    def __init__(
+        self,
+        settings: LineSettings,
+        turn_timeout_seconds: float | None = None,
+        ledger: EventLedger | None = None,
+    ) -> None:
         self.settings = settings
         self.api = LineApiClient(settings)
+        # Two levels: duplicates within this process are dropped at once,
+        # without a round trip; the ledger (Redis in production) catches a
+        # redelivery that another replica, or this one before a restart, answered.
         self._recent = RecentKeys(settings.dedup_max_events, settings.dedup_ttl_seconds)
+        self.ledger = ledger if ledger is not None else ledger_for(settings)
         self._serial = SerialPerKey()
         self._turn_timeout = (
             turn_timeout_seconds
@@ -120,6 +145,7 @@ class LineInput(InputChannel):
 
     async def close(self) -> None:
         await self.api.close()
+        await self.ledger.close()
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         webhook = Blueprint("line_webhook", __name__)
@@ -165,14 +191,20 @@ class LineInput(InputChannel):
             logger.info("dropped duplicate %s event %s of %s", event.type, event.event_id, who)
             return
         if event.is_redelivery:
-            logger.info("redelivered %s event %s of %s, first seen here", event.type,
+            logger.info("redelivered %s event %s of %s, first seen by this process", event.type,
                         event.event_id, who)
         if event.action is Action.NOTHING or not event.sender_id:
             logger.debug("%s event of %s needs no answer", event.type, who)
             return
 
         async def job() -> None:
+            if event.event_id and not await self.ledger.claim(event.event_id):
+                logger.info("dropped %s event %s of %s: answered elsewhere or before a restart",
+                            event.type, event.event_id, who)
+                return
             await self._answer(event, on_new_message, app)
+            if event.event_id:
+                await self.ledger.settle(event.event_id)
 
         self._serial.submit(event.sender_id, job)
 

@@ -20,7 +20,9 @@ _LINE_ENV = {
     "channel_secret": "LINE_CHANNEL_SECRET",
     "channel_access_token": "LINE_CHANNEL_ACCESS_TOKEN",
     "api_base_url": "LINE_API_BASE_URL",
+    "dedup_redis_url": "LINE_DEDUP_REDIS_URL",
 }
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,15 @@ class LineSettings:
     # Redelivered webhook events are recognised by webhookEventId for this long.
     dedup_max_events: int = 20_000
     dedup_ttl_seconds: float = 24 * 3600.0
+    # Production profile: Redis shared by every replica, so a redelivery that
+    # reaches another replica, or comes after a restart, is still recognised
+    # (bot/channels/line_dedupe.py). Empty: this process only (embedded default).
+    dedup_redis_url: str = ""
+    # An event claimed by a replica that died mid-turn is answered by a
+    # redelivery after this long; longer than a turn plus its delivery retries.
+    dedup_claim_seconds: float = 120.0
+    # Connect and command timeout: a Redis outage delays an answer by at most this.
+    dedup_redis_timeout_seconds: float = 0.5
 
     def __post_init__(self) -> None:
         if not self.api_base_url.startswith(("https://", "http://")):
@@ -53,6 +64,13 @@ class LineSettings:
             )
         if self.max_retries < 0 or self.dedup_max_events < 1:
             raise ValueError("max_retries must be >= 0 and dedup_max_events >= 1")
+        if self.dedup_redis_url and not self.dedup_redis_url.startswith(_REDIS_SCHEMES):
+            # The URL may hold a password: name the option, not its value.
+            raise ValueError("dedup_redis_url must start with redis://, rediss:// or unix://")
+        if min(self.dedup_ttl_seconds, self.dedup_claim_seconds,
+               self.dedup_redis_timeout_seconds) <= 0:
+            raise ValueError("dedup_ttl_seconds, dedup_claim_seconds and "
+                             "dedup_redis_timeout_seconds must be positive")
 
     @classmethod
     def from_credentials(
@@ -75,6 +93,8 @@ class LineSettings:
             ("backoff_max_seconds", float),
             ("dedup_max_events", int),
             ("dedup_ttl_seconds", float),
+            ("dedup_claim_seconds", float),
+            ("dedup_redis_timeout_seconds", float),
         ):
             if credentials.get(key) not in (None, ""):
                 try:

@@ -1,8 +1,6 @@
-"""The production profile, for real: two Rasa replicas behind no sticky routing.
+"""Two Rasa replicas of the production profile (tests/production/conftest.py).
 
-Both replicas share the PostgreSQL tracker store and the Redis lock store and
-publish every event to RabbitMQ; the knowledge base is on PostgreSQL too. A
-conversation that hops between replicas keeps its context, simultaneous
+A conversation that hops between replicas keeps its context, simultaneous
 messages of one citizen are serialised by the lock store, and every event
 reaches the broker.
 """
@@ -10,80 +8,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
+import urllib.request
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import aio_pika
-import psycopg
 import pytest
 
-from app.launcher import MODEL, Stack, StackConfig
-from common.paths import ROOT
-from tests.conftest import require_service
-from tests.e2e.conftest import Chat, free_port, seed_kb
+from tests.e2e.conftest import Chat
+from tests.production.support import Production
 
 pytestmark = [pytest.mark.services, pytest.mark.e2e, pytest.mark.model]
 
-PG = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 
-
-def _create_database(name: str) -> None:
-    with psycopg.connect(PG, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop_database(name: str) -> None:
-    with psycopg.connect(PG, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="module")
-def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    require_service("PostgreSQL", "127.0.0.1", 5432)
-    require_service("Redis", "127.0.0.1", 6379)
-    require_service("RabbitMQ", "127.0.0.1", 5672)
-    if not MODEL.exists():
-        pytest.skip(f"no trained model at {MODEL}: run `make model` first")
-    suffix = secrets.token_hex(4)
-    tracker_db, kb_db, queue = f"tracker_{suffix}", f"kb_{suffix}", f"rasa_events_{suffix}"
-    _create_database(tracker_db)
-    _create_database(kb_db)
-    kb_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{kb_db}"
-    seed_kb(kb_url)
-    action_port = free_port()
-    env = {
-        "TRACKER_DB_HOST": "127.0.0.1", "TRACKER_DB_PORT": "5432", "TRACKER_DB_NAME": tracker_db,
-        "TRACKER_DB_USER": "postgres", "TRACKER_DB_PASSWORD": "",
-        "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_PASSWORD": "", "REDIS_LOCK_DB": "1",
-        "RABBITMQ_HOST": "127.0.0.1", "RABBITMQ_PORT": "5672", "RABBITMQ_USER": "guest",
-        "RABBITMQ_PASSWORD": "guest", "RABBITMQ_EVENTS_QUEUE": queue, "APP_ENV": "production",
-        "PSEUDONYM_KEY": secrets.token_hex(16),
-    }
-    logs = ROOT / "test-artifacts" / "production-logs"
-    replicas = []
-    for index in range(2):
-        config = StackConfig(
-            rasa_port=free_port(), action_port=action_port, web_port=None,
-            endpoints=ROOT / "endpoints.production.yml", kb_database_url=kb_url,
-            extra_env=env, log_dir=logs / f"replica-{index}",
-        )
-        replicas.append(Stack(config))
-    try:
-        replicas[0].start_actions()  # one action server serves both replicas
-        with ThreadPoolExecutor(2) as pool:
-            list(pool.map(lambda s: s.start_rasa(), replicas))
-        yield {"replicas": replicas, "queue": queue}
-    finally:
-        for stack in replicas:
-            stack.stop()
-        _drop_database(tracker_db)
-        _drop_database(kb_db)
-
-
-def test_conversation_keeps_context_across_replicas(production: dict) -> None:
-    a, b = production["replicas"]
+def test_conversation_keeps_context_across_replicas(production: Production) -> None:
+    a, b = production.replicas
     sender = f"citizen-{uuid.uuid4().hex}"
     first = Chat(a, sender).texts("ทำพาสปอร์ตต้องใช้เอกสารอะไรบ้างคะ")
     assert "หนังสือเดินทาง" in first
@@ -92,15 +31,13 @@ def test_conversation_keeps_context_across_replicas(production: dict) -> None:
     assert "หนังสือเดินทาง" in second and "บาท" in second
 
 
-def test_simultaneous_messages_are_serialised_by_the_lock_store(production: dict) -> None:
-    a, b = production["replicas"]
+def test_simultaneous_messages_are_serialised_by_the_lock_store(production: Production) -> None:
+    a, b = production.replicas
     sender = f"citizen-{uuid.uuid4().hex}"
     texts = ["สวัสดีค่ะ", "ขอบคุณค่ะ", "สวัสดีครับ", "ขอบคุณมากครับ"]
     with ThreadPoolExecutor(4) as pool:
         replies = list(pool.map(lambda i: Chat((a, b)[i % 2], sender).send(texts[i]), range(4)))
     assert all(replies), "every message got an answer"
-    import urllib.request
-
     with urllib.request.urlopen(  # noqa: S310 - loopback
         f"{a.rasa_url}/conversations/{sender}/tracker?token={a.config.rasa_token}", timeout=30
     ) as reply:
@@ -112,8 +49,8 @@ def test_simultaneous_messages_are_serialised_by_the_lock_store(production: dict
     assert kinds == ["user", "bot"] * 4, kinds
 
 
-def test_every_event_reaches_the_broker(production: dict) -> None:
-    a, _ = production["replicas"]
+def test_every_event_reaches_the_broker(production: Production) -> None:
+    a, _ = production.replicas
     sender = f"citizen-{uuid.uuid4().hex}"
     Chat(a, sender).send("สวัสดีค่ะ")
 
@@ -121,7 +58,7 @@ def test_every_event_reaches_the_broker(production: dict) -> None:
         connection = await aio_pika.connect_robust("amqp://guest:guest@127.0.0.1:5672/")
         async with connection:
             channel = await connection.channel()
-            queue = await channel.declare_queue(production["queue"], durable=True)
+            queue = await channel.declare_queue(production.queue, durable=True)
             received: list[dict] = []
             for _ in range(200):
                 message = await queue.get(no_ack=True, fail=False)

@@ -29,9 +29,11 @@ async def make_line(
     started: list[tuple[Any, LineHarness]] = []
 
     async def make(
-        turn_timeout_seconds: float = 5.0, agent: Any = None, **overrides: Any
+        turn_timeout_seconds: float = 5.0, agent: Any = None, ledger: Any = None,
+        **overrides: Any,
     ) -> LineHarness:
-        channel = LineInput(test_settings(line_api.url, **overrides), turn_timeout_seconds)
+        channel = LineInput(test_settings(line_api.url, **overrides), turn_timeout_seconds,
+                            ledger)
         agent = agent if agent is not None else StubAgent()
         server, url = await start_sanic(channel, agent)
         harness = LineHarness(channel, agent, line_api, url, aiohttp.ClientSession())

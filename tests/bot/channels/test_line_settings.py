@@ -37,6 +37,16 @@ def test_missing_keys_fall_back_to_the_environment() -> None:
         "s", "t", "http://127.0.0.1:9000")
 
 
+def test_the_redis_for_redeliveries_comes_from_the_environment() -> None:
+    # Not in credentials.yml: the embedded default must start without it.
+    assert LineSettings.from_credentials(None, {}).dedup_redis_url == ""
+    settings = LineSettings.from_credentials(
+        {"dedup_claim_seconds": "60"}, {"LINE_DEDUP_REDIS_URL": " redis://:pw@redis:6379/3 "})
+    assert settings.dedup_redis_url == "redis://:pw@redis:6379/3"
+    assert settings.dedup_claim_seconds == 60.0
+    assert settings.dedup_ttl_seconds == 24 * 3600.0
+
+
 def test_credentials_win_over_the_environment_and_empty_means_default() -> None:
     settings = LineSettings.from_credentials(
         {"channel_secret": "", "api_base_url": "", "loading_seconds": "30"},
@@ -54,6 +64,10 @@ def test_credentials_win_over_the_environment_and_empty_means_default() -> None:
         ({"loading_seconds": 7}, "loading_seconds must be a multiple of 5 from 5 to 60, got 7"),
         ({"loading_seconds": 90}, "loading_seconds must be a multiple of 5 from 5 to 60, got 90"),
         ({"max_retries": "many"}, "max_retries must be a number, got 'many'"),
+        ({"dedup_redis_url": "http://:pw@redis:6379/0"},
+         "dedup_redis_url must start with redis://, rediss:// or unix://"),
+        ({"dedup_claim_seconds": 0}, "dedup_ttl_seconds, dedup_claim_seconds and "
+                                     "dedup_redis_timeout_seconds must be positive"),
     ],
 )
 def test_bad_settings_name_the_option(credentials: dict[str, object], message: str) -> None:

@@ -1,6 +1,8 @@
 """The caching tracker store returns exactly what Rasa's SQL tracker store would."""
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,9 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 
 from common.paths import ROOT
 from bot.server.tracker_store import CachingSQLTrackerStore
+from tests.conftest import require_service
+
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +53,87 @@ async def test_next_turn_gets_the_saved_tracker_object_back(domain: Domain, tmp_
     assert fresh.get_slot("service") == "passport"
 
 
-async def test_a_write_by_another_replica_is_never_hidden(domain: Domain, tmp_path: Path) -> None:
-    replica_a, replica_b = _store(domain, tmp_path / "t.db"), _store(domain, tmp_path / "t.db")
-    await _conversation(replica_a, "a", 2)
-    tracker_b = await replica_b.retrieve("a")
-    for event in _turn("from replica b"):
-        tracker_b.update(event)
-    await replica_b.save(tracker_b)
-    seen_by_a = await replica_a.retrieve("a")
-    assert [e.text for e in seen_by_a.events if isinstance(e, UserUttered)][-1] == "from replica b"
+Replica = Callable[[], CachingSQLTrackerStore]
+
+
+@pytest.fixture
+def sqlite_replica(domain: Domain, tmp_path: Path) -> Replica:
+    return lambda: _store(domain, tmp_path / "t.db")
+
+
+@pytest.fixture
+def postgres_replica(domain: Domain) -> Iterator[Replica]:
+    """Replicas of the production profile: one PostgreSQL database, a store per replica."""
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    name = f"tracker_test_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    stores: list[CachingSQLTrackerStore] = []
+
+    def replica() -> CachingSQLTrackerStore:
+        store = CachingSQLTrackerStore(domain, dialect="postgresql", host="127.0.0.1",
+                                       port=5432, db=name, username="postgres")
+        stores.append(store)
+        return store
+
+    yield replica
+    for store in stores:
+        store.engine.dispose()
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def _user_texts(tracker) -> list[str]:
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+async def _take_turn(store: CachingSQLTrackerStore, sender: str, text: str):
+    tracker = await store.retrieve(sender)
+    for event in _turn(text):
+        tracker.update(event)
+    await store.save(tracker)
+    return tracker
+
+
+@pytest.mark.parametrize(
+    "replica",
+    ["sqlite_replica", pytest.param("postgres_replica", marks=pytest.mark.services)],
+)
+async def test_a_to_b_to_a_each_replica_sees_the_others_turn(
+    replica: str, request: pytest.FixtureRequest
+) -> None:
+    new_replica: Replica = request.getfixturevalue(replica)
+    replica_a, replica_b = new_replica(), new_replica()
+    sender = f"citizen-{uuid.uuid4().hex[:8]}"
+    saved_by_a = await _conversation(replica_a, sender, 2)
+    assert replica_a._cache[sender][1] is saved_by_a  # A holds the conversation in memory
+
+    await _take_turn(replica_b, sender, "from replica b")
+    # A's cached tracker is stale now: the indexed query on events.sender_id
+    # finds B's newer row, so A reads the database instead of its cache.
+    back_on_a = await replica_a.retrieve(sender)
+    assert back_on_a is not saved_by_a
+    assert _user_texts(back_on_a) == ["turn 0", "turn 1", "from replica b"]
+    for event in _turn("back on a"):
+        back_on_a.update(event)
+    await replica_a.save(back_on_a)
+
+    # B's own cache is stale in turn, and the database holds every turn once, in order.
+    assert _user_texts(await replica_b.retrieve(sender)) == [
+        "turn 0", "turn 1", "from replica b", "back on a"]
+    fresh = await new_replica().retrieve(sender)
+    assert [e.as_dict() for e in fresh.events] == [e.as_dict() for e in back_on_a.events]
+    # With nobody else writing, A's next turn is served from its cache again.
+    assert await replica_a.retrieve(sender) is back_on_a
+
+
+@pytest.mark.services
+def test_postgres_has_the_index_the_cache_check_relies_on(postgres_replica: Replica) -> None:
+    store = postgres_replica()
+    indexes = sa.inspect(store.engine).get_indexes("events")
+    assert ["sender_id"] in [index["column_names"] for index in indexes]
 
 
 async def test_a_turn_that_fails_before_saving_leaves_no_trace(domain: Domain, tmp_path: Path) -> None:
