@@ -23,11 +23,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from common.paths import ROOT
 from tests.conversations.cases import Case, load_cases
 from tests.conversations.play import play
 from tests.conversations.scoring import CaseResult, by_category, overall, report
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "conversations.json"
 
 
@@ -66,7 +66,8 @@ def save(results: list[CaseResult]) -> None:
 
 
 def show(result: CaseResult) -> str:
-    lines = [f"{result.case.id} ({result.case.category}): {'passed' if result.passed else result.failure}"]
+    outcome = "passed" if result.passed else str(result.failure)
+    lines = [f"{result.case.id} ({result.case.category}): {outcome}"]
     for number, (turn, reply) in enumerate(zip(result.case.turns, result.replies, strict=False), 1):
         lines += [f"--- turn {number}: {turn.say}", reply]
     return "\n".join(lines)

@@ -38,7 +38,7 @@ def write(tmp_path: Path, text: str, name: str = "broken.yml") -> Path:
 
 def test_a_well_formed_file_loads_with_alternatives_and_the_file_category(tmp_path: Path) -> None:
     path = write(tmp_path, """
-category: fee
+category: service_aspect
 cases:
   - id: fee-passport
     turns:
@@ -52,11 +52,13 @@ cases:
     turns:
       - say: สวัสดีค่ะ
         forbid: ["ขออภัย"]
-""".replace("category: fee", "category: service_aspect"), "good.yml")
+""", "good.yml")
     first, second = load_file(path)
     assert first.category == "service_aspect" and second.category == "smalltalk"
-    assert first.turns[0] == Turn(say="ทำพาสปอร์ตกี่บาทคะ", expect=(("1,000 บาท",), ("08:30", "08.30")),
-                                  forbid=("จังหวัดไหน",), service="passport", aspect="fee")
+    assert first.turns[0] == Turn(
+        say="ทำพาสปอร์ตกี่บาทคะ", expect=(("1,000 บาท",), ("08:30", "08.30")),
+        forbid=("จังหวัดไหน",), service="passport", aspect="fee",
+    )
     assert first.source == "good.yml"
 
 
@@ -113,7 +115,8 @@ def test_a_check_passes_on_the_exact_thai_substrings() -> None:
 
 def test_a_check_fails_on_a_near_miss_and_names_what_is_missing() -> None:
     # 1000 without the separator, or บาท apart from the amount, is not the fact as written.
-    assert check_turn(FEE_TURN, "1000 บาท และ 1,500 บาท", 2) == CheckFailure(2, 'missing "1,000 บาท"')
+    missing = CheckFailure(2, 'missing "1,000 บาท"')
+    assert check_turn(FEE_TURN, "1000 บาท และ 1,500 บาท", 2) == missing
     assert check_turn(FEE_TURN, "1,000 บาท, 1,500  บาท") == CheckFailure(1, 'missing "1,500 บาท"')
 
 
@@ -125,7 +128,8 @@ def test_one_alternative_of_a_group_is_enough() -> None:
 
 def test_forbidden_strings_and_the_system_fault_apology_fail_a_turn() -> None:
     reply = "ต้องการหาสำนักงานในจังหวัดหรืออำเภอไหนคะ 1,000 บาท 1,500 บาท"
-    assert check_turn(FEE_TURN, reply) == CheckFailure(1, 'contains forbidden "จังหวัดหรืออำเภอไหน"')
+    forbidden = CheckFailure(1, 'contains forbidden "จังหวัดหรืออำเภอไหน"')
+    assert check_turn(FEE_TURN, reply) == forbidden
     fault = "ขออภัยค่ะ ขณะนี้ระบบขัดข้องชั่วคราว 1,000 บาท 1,500 บาท"
     assert "ระบบขัดข้อง" in str(check_turn(FEE_TURN, fault))
 
@@ -153,7 +157,8 @@ cases:
         expect: ["สำนักงานหนังสือเดินทาง"]
 """)
     (case,) = load_file(path)
-    result = score_case(case, ["บัตรประจำตัวประชาชนฉบับจริง", "ไม่ทราบค่ะ", "สำนักงานหนังสือเดินทาง"])
+    replies = ["บัตรประจำตัวประชาชนฉบับจริง", "ไม่ทราบค่ะ", "สำนักงานหนังสือเดินทาง"]
+    result = score_case(case, replies)
     assert not result.passed
     assert str(result.failure) == 'turn 2: missing "1,000 บาท"'
     assert result.turns_passed == 2
@@ -175,9 +180,8 @@ def test_the_case_files_load_and_are_enough() -> None:
 
 def _facts(service: dict) -> set[str]:
     """The aspects a service record has a fact for (a fee list of unknown amounts is none)."""
-    fields = {"documents": "documents", "deadline": "deadline", "processing_time": "processing_time",
-              "steps": "steps", "eligibility": "eligibility", "online": "online"}
-    aspects = {aspect for aspect, key in fields.items() if service.get(key) is not None}
+    fields = ("documents", "deadline", "processing_time", "steps", "eligibility", "online")
+    aspects = {field for field in fields if service.get(field) is not None}
     fees = service.get("fees")
     if fees is not None and any(f.get("amount") is not None for f in fees):
         aspects.add("fee")
