@@ -23,22 +23,38 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from app.launcher import MODEL, Stack, StackConfig
 from common.paths import ROOT
 from tests.conversations.cases import Case, load_cases
 from tests.conversations.play import play
 from tests.conversations.scoring import CaseResult, by_category, overall, report
+from tests.e2e.conftest import free_port, seed_kb
 
 RESULTS = ROOT / "bench" / "results" / "conversations.json"
 
 
 @contextmanager
-def started_stack() -> Iterator[str]:
-    """A seeded stack on free ports (the end-to-end tests' own helper); yields its URL."""
-    from tests.e2e.conftest import running_stack  # pytest is installed where the stack runs
+def started_stack(start_timeout: float) -> Iterator[str]:
+    """A seeded stack on free ports, as the end-to-end tests start it; yields its URL.
 
+    The Rasa server gets ``start_timeout`` seconds to load the model: on cores
+    shared with other jobs it can take longer than the launcher's default.
+    """
     with tempfile.TemporaryDirectory(prefix="convo-") as work:
-        with running_stack(Path(work), ROOT / "test-artifacts" / "conversations-logs") as stack:
+        kb_url = f"sqlite+aiosqlite:///{Path(work) / 'kb.sqlite3'}"
+        seed_kb(kb_url)
+        config = StackConfig(
+            rasa_port=free_port(), action_port=free_port(), web_port=None,
+            tracker_db=Path(work) / "tracker.sqlite3", kb_database_url=kb_url,
+            log_dir=ROOT / "test-artifacts" / "conversations-logs",
+        )
+        stack = Stack(config)
+        try:
+            stack.start_actions()
+            stack.start_rasa(timeout=start_timeout)
             yield stack.rasa_url
+        finally:
+            stack.stop()
 
 
 def _git_commit() -> str:
@@ -79,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--case", action="append", default=[], help="play only this case id")
     parser.add_argument("--category", action="append", default=[], help="only this category")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--start-timeout", type=float, default=600,
+                        help="seconds the Rasa server may take to load the model")
     args = parser.parse_args(argv)
 
     cases: list[Case] = load_cases()
@@ -95,8 +113,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.url:
         results = evaluate(args.url)
+    elif not MODEL.exists():
+        print(f"no trained model at {MODEL}: run `make model` first", file=sys.stderr)
+        return 2
     else:
-        with started_stack() as url:
+        with started_stack(args.start_timeout) as url:
             results = evaluate(url)
     if args.case:
         print("\n\n".join(show(r) for r in results))

@@ -105,7 +105,7 @@ def overall(results: Sequence[CaseResult]) -> Tally:
 
 
 def report(results: Sequence[CaseResult], *, list_failures: bool = True) -> str:
-    """The overall rate, a table per category, and each failed case id with its first failed check."""
+    """The overall rate, a table per category, and each failed case with its first failed check."""
     total = overall(results)
     turns = Tally(sum(r.turns_passed for r in results), sum(len(r.case.turns) for r in results))
     lines = [

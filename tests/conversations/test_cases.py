@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -178,7 +179,7 @@ def test_the_case_files_load_and_are_enough() -> None:
     assert {c.category for c in cases} == set(CATEGORIES), "every category needs cases"
 
 
-def _facts(service: dict) -> set[str]:
+def _facts(service: dict[str, Any]) -> set[str]:
     """The aspects a service record has a fact for (a fee list of unknown amounts is none)."""
     fields = ("documents", "deadline", "processing_time", "steps", "eligibility", "online")
     aspects = {field for field in fields if service.get(field) is not None}
