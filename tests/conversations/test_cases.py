@@ -22,9 +22,11 @@ from tests.conversations.scoring import (
     report,
     score_case,
 )
+from tests.test_nlu_test_data import _training, near_copies
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "data" / "kb" / "services"
+FAQS = ROOT / "data" / "kb" / "faqs.yml"
 MIN_CASES = 150
 
 
@@ -203,3 +205,16 @@ def test_every_service_aspect_with_a_fact_has_a_case() -> None:
     missing = sorted(f"{s}:{a}" for s, aspects in services.items() for a in aspects
                      if (s, a) not in covered)
     assert not missing, f"no conversation case for these facts: {missing}"
+
+
+def test_no_case_nearly_copies_a_training_example() -> None:
+    # The same near-copy check as the NLU test file's, against the NLU training
+    # data and the FAQ question variants (exported as training data). It names
+    # case ids and turns only, never a sentence of either side.
+    faqs = yaml.safe_load(FAQS.read_text(encoding="utf-8"))["faqs"]
+    training = _training() + [v for faq in faqs for v in faq["question_variants"]]
+    turns = [(f"{c.id} turn {n}", t.say) for c in load_cases()
+             for n, t in enumerate(c.turns, 1) if not t.say.startswith("/")]
+    numbered = list(enumerate(say for _, say in turns))
+    copied = [turns[i][0] for i in near_copies(numbered, training)]
+    assert not copied, f"rephrase these turns, they nearly copy training examples: {copied}"
