@@ -58,9 +58,15 @@ def started_stack(start_timeout: float) -> Iterator[str]:
 
 
 def _git_commit() -> str:
+    """HEAD, marked "+changes" when the cases or the assistant differ from it."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True,
+                              text=True).stdout.strip()
+
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
-                              capture_output=True, text=True).stdout.strip()
+        changed = git("status", "--porcelain", "--", "tests/conversations", "actions", "app",
+                      "bot", "data", "domain.yml", "config.yml")
+        return git("rev-parse", "--short", "HEAD") + ("+changes" if changed else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
