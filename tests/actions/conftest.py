@@ -24,6 +24,7 @@ from app.kb.seed import run_seed
 from common.paths import ROOT
 from app.settings import get_settings
 from tests.actions.support import FIXTURES, PSEUDONYM_KEY
+from tests.fixtures.card_contract import assert_valid_cards
 
 
 def sqlite_url(path: Path) -> str:
@@ -72,8 +73,11 @@ async def kb_path(
 
 
 @pytest.fixture
-def dispatcher() -> CollectingDispatcher:
-    return CollectingDispatcher()
+def dispatcher() -> Iterator[CollectingDispatcher]:
+    """The dispatcher an action answers to; every card it collected must keep the contract."""
+    collecting = CollectingDispatcher()
+    yield collecting
+    assert_valid_cards(collecting.messages)
 
 
 @pytest.fixture(scope="session")
