@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import KnowledgeAction, latest_intent
 from actions.cards import ServiceCard, custom_payload
-from actions.kb import knowledge_base
+from actions.kb import KnowledgeBase
 from actions.offices import offices_for, send_offices
 from actions.places import canonical, entity_values, latest_place
 from actions.thai import number, source_line
@@ -129,15 +129,15 @@ def _listed(service: Service, items: list[str] | str | None, what: str) -> list[
     return list(items) if items else [unknown(service, what)]
 
 
-async def office_type_list(service: Service) -> str:
-    names = await knowledge_base().office_type_names()
+async def office_type_list(kb: KnowledgeBase, service: Service) -> str:
+    names = await kb.office_type_names()
     return ", ".join(names.get(code, code) for code in service.office_types)
 
 
-async def where_lines(service: Service) -> list[str]:
+async def where_lines(kb: KnowledgeBase, service: Service) -> list[str]:
     lines = []
     if service.office_types:
-        lines.append(f"ยื่นได้ที่ {await office_type_list(service)}")
+        lines.append(f"ยื่นได้ที่ {await office_type_list(kb, service)}")
     if service.where_note:
         lines.append(service.where_note)
     if not lines:
@@ -148,7 +148,7 @@ async def where_lines(service: Service) -> list[str]:
     return lines
 
 
-async def aspect_lines(service: Service, aspect: str) -> list[str]:
+async def aspect_lines(kb: KnowledgeBase, service: Service, aspect: str) -> list[str]:
     """The body of the answer, one fact per line, without bullets."""
     if aspect == "documents":
         if service.documents == []:
@@ -168,7 +168,7 @@ async def aspect_lines(service: Service, aspect: str) -> list[str]:
     if aspect == "eligibility":
         return _listed(service, service.eligibility, "คุณสมบัติผู้ยื่นคำขอ")
     if aspect == "where_to_apply":
-        return await where_lines(service)
+        return await where_lines(kb, service)
     if aspect == "online":
         if not service.online_name and not service.online_url:
             return [unknown(service, "ช่องทางออนไลน์")]
@@ -184,11 +184,12 @@ async def aspect_lines(service: Service, aspect: str) -> list[str]:
     else:
         documents = unknown(service, "เอกสารที่ต้องใช้")
     fee = fee_summary(service) or unknown(service, "ค่าธรรมเนียม")
+    # Office types only: the note can be a paragraph, and "where" answers it in full.
+    where = await office_type_list(kb, service) or (await where_lines(kb, service))[0]
     return [
         f"เอกสารที่ต้องใช้: {documents}",
         f"ค่าธรรมเนียม: {fee}",
-        # Office types only: the note can be a paragraph, and "where" answers it in full.
-        f"สถานที่ยื่นคำขอ: {await office_type_list(service) or (await where_lines(service))[0]}",
+        f"สถานที่ยื่นคำขอ: {where}",
     ]
 
 
@@ -223,10 +224,10 @@ def service_card(service: Service, aspect: Aspect, lines: list[str]) -> ServiceC
 
 
 async def ask_which_service(
-    dispatcher: CollectingDispatcher, tracker: Tracker, aspect: str
+    kb: KnowledgeBase, dispatcher: CollectingDispatcher, aspect: str
 ) -> list[EventType]:
     """Ask which service, with buttons; remember the aspect for the bare answer."""
-    services = {s.code: s for s in await knowledge_base().services()}
+    services = {s.code: s for s in await kb.services()}
     codes = [c for c in POPULAR_SERVICES if c in services]
     codes += [c for c in services if c not in codes]
     buttons = [
@@ -238,28 +239,32 @@ async def ask_which_service(
 
 
 async def _nearest_matching_office(
-    dispatcher: CollectingDispatcher, tracker: Tracker, service: Service, now: datetime
+    kb: KnowledgeBase,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    service: Service,
+    now: datetime,
 ) -> None:
     place = latest_place(tracker)
     if place is None or not service.office_types:
         return
     try:
         where, found = await offices_for(
-            place, service.office_types, limit=3 if place.kind == "province" else 1
+            kb, place, service.office_types, limit=3 if place.kind == "province" else 1
         )
     except NotFoundError:
         return
     if found:
-        await send_offices(dispatcher, f"สำนักงานที่ยื่นได้{where}", found, now)
+        await send_offices(kb, dispatcher, f"สำนักงานที่ยื่นได้{where}", found, now)
 
 
 async def _offer_others(
-    dispatcher: CollectingDispatcher, aspect: Aspect, others: Sequence[str]
+    kb: KnowledgeBase, dispatcher: CollectingDispatcher, aspect: Aspect, others: Sequence[str]
 ) -> None:
     buttons = []
     for code in others:
         try:
-            other = await knowledge_base().service(code)
+            other = await kb.service(code)
         except NotFoundError:
             continue
         payload = intent_payload(aspect.intent, {"service": code})
@@ -269,6 +274,7 @@ async def _offer_others(
 
 
 async def answer_service(
+    kb: KnowledgeBase,
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     codes: Sequence[str],
@@ -280,20 +286,20 @@ async def answer_service(
     Unknown or missing service: ask which one instead.
     """
     if not codes:
-        return await ask_which_service(dispatcher, tracker, aspect_key)
+        return await ask_which_service(kb, dispatcher, aspect_key)
     try:
-        service = await knowledge_base().service(codes[0])
+        service = await kb.service(codes[0])
     except NotFoundError:
-        return await ask_which_service(dispatcher, tracker, aspect_key)
+        return await ask_which_service(kb, dispatcher, aspect_key)
     aspect = ASPECTS[aspect_key]
-    lines = await aspect_lines(service, aspect.key)
+    lines = await aspect_lines(kb, service, aspect.key)
     dispatcher.utter_message(
         text=answer_text(service, aspect, lines),
         json_message=custom_payload(service_card(service, aspect, lines)),
     )
     if aspect.key == "where_to_apply":
-        await _nearest_matching_office(dispatcher, tracker, service, now)
-    await _offer_others(dispatcher, aspect, codes[1:])
+        await _nearest_matching_office(kb, dispatcher, tracker, service, now)
+    await _offer_others(kb, dispatcher, aspect, codes[1:])
     dispatcher.utter_message(response="utter_ask_feedback")
     events: list[EventType] = [
         SlotSet("service", service.code),
@@ -325,4 +331,6 @@ class ActionAnswerService(KnowledgeAction):
         codes = entity_values(tracker.latest_message, "service")
         if not codes and (code := canonical("service", tracker.get_slot("service"))):
             codes = [code]
-        return await answer_service(dispatcher, tracker, codes, asked_aspect(tracker), self.now())
+        return await answer_service(
+            self.kb, dispatcher, tracker, codes, asked_aspect(tracker), self.now()
+        )

@@ -18,11 +18,11 @@ import pytest
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.kb import close_knowledge_base
+from actions.kb import KnowledgeBase, close_knowledge_base
 from app.kb.db import Database
 from app.kb.seed import run_seed
+from app.settings import Settings, get_settings, load_settings
 from common.paths import ROOT
-from app.settings import get_settings
 from tests.actions.support import FIXTURES, PSEUDONYM_KEY
 from tests.fixtures.card_contract import assert_valid_cards
 
@@ -44,6 +44,16 @@ def seeded_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     asyncio.run(seed())
     return path
+
+
+# Nothing listens on port 9 of the loopback: a connection there is refused at once.
+NOTHING_LISTENS = "postgresql+psycopg://postgres@127.0.0.1:9/kb"
+
+
+def make_settings(**env: str) -> Settings:
+    """Settings of a test environment, ``KEY=value`` overriding the defaults."""
+    return load_settings({"APP_ENV": "test", "PSEUDONYM_KEY": PSEUDONYM_KEY,
+                          "KB_TIMEOUT_SECONDS": "2", **env})
 
 
 @pytest.fixture
@@ -70,6 +80,14 @@ async def kb_path(
     use_settings(KB_DATABASE_URL=sqlite_url(path))
     yield path
     await close_knowledge_base()
+
+
+@pytest.fixture
+async def kb(kb_path: Path) -> AsyncIterator[KnowledgeBase]:
+    """The adapter the tests pass to the actions, on this test's copy of the knowledge base."""
+    adapter = KnowledgeBase(make_settings(KB_DATABASE_URL=sqlite_url(kb_path)))
+    yield adapter
+    await adapter.close()
 
 
 @pytest.fixture

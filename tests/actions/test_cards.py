@@ -16,6 +16,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import KnowledgeAction
+from actions.kb import KnowledgeBase
 from actions.offices import ActionFindOffice
 from actions.services import ActionAnswerService
 from tests.actions.support import BANGKOK, TUESDAY_MORNING, fixed_clock, load_tracker
@@ -45,10 +46,11 @@ def card_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("name", SCENARIOS)
 async def test_real_cards_keep_the_contract_and_match_the_golden_file(
-    name: str, kb_path: Path, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+    name: str, kb: KnowledgeBase, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
     action_class, scenario, moment = SCENARIOS[name]
-    await action_class(clock=fixed_clock(moment)).run(dispatcher, load_tracker(scenario), domain)
+    action = action_class(kb, clock=fixed_clock(moment))
+    await action.run(dispatcher, load_tracker(scenario), domain)
 
     produced = card_messages(dispatcher.messages)
     assert produced, f"{scenario} sent no card"
