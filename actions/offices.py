@@ -17,7 +17,8 @@ from actions.kb import KnowledgeBase
 from actions.places import PLACE_ENTITIES, Place, canonical, latest_entity, latest_place
 from actions.thai import distance, district_label, province_label
 from app.errors import NotFoundError
-from app.kb.hours import LOOKAHEAD_DAYS, format_hours, open_status
+from actions.office_hours import format_hours, open_status
+from app.kb.hours import LOOKAHEAD_DAYS
 from app.kb.models import Office
 
 NEAREST_LIMIT = 3

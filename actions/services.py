@@ -26,25 +26,35 @@ from app.kb.models.offices import DISTRICT_OFFICE_TYPES, PROVINCE_OFFICE_TYPES
 
 @dataclass(frozen=True)
 class Aspect:
-    """One thing a citizen asks about a service, and the intent that asks it."""
+    """One thing a citizen asks about a service, and the intent that asks it.
+
+    ``title`` heads the answer and its card and names what is missing ("no
+    confirmed <title>"); ``description`` reads on a "did you mean" button.
+    The aspects' wording is written here and nowhere else.
+    """
 
     key: str
     title: str
     intent: str
+    description: str = ""
+
+    @property
+    def button_text(self) -> str:
+        return self.description or self.title
 
 
 ASPECTS: dict[str, Aspect] = {
     a.key: a
     for a in (
-        Aspect("overview", "ข้อมูลโดยสรุป", "ask_service"),
+        Aspect("overview", "ข้อมูลโดยสรุป", "ask_service", "ข้อมูลงานบริการโดยสรุป"),
         Aspect("documents", "เอกสารที่ต้องใช้", "ask_documents"),
         Aspect("fee", "ค่าธรรมเนียม", "ask_fee"),
-        Aspect("deadline", "กำหนดเวลา", "ask_deadline"),
+        Aspect("deadline", "กำหนดเวลา", "ask_deadline", "กำหนดเวลาและค่าปรับ"),
         Aspect("processing_time", "ระยะเวลาดำเนินการ", "ask_processing_time"),
-        Aspect("steps", "ขั้นตอน", "ask_steps"),
+        Aspect("steps", "ขั้นตอน", "ask_steps", "ขั้นตอนการยื่นคำขอ"),
         Aspect("eligibility", "คุณสมบัติผู้ยื่นคำขอ", "ask_eligibility"),
         Aspect("where_to_apply", "สถานที่ยื่นคำขอ", "ask_where_to_apply"),
-        Aspect("online", "ช่องทางออนไลน์", "ask_online"),
+        Aspect("online", "ช่องทางออนไลน์", "ask_online", "ยื่นคำขอออนไลน์"),
     )
 }
 ASPECT_BY_INTENT = {a.intent: a.key for a in ASPECTS.values()}
@@ -82,14 +92,15 @@ def agency_contact(service: Service) -> str:
     return f"{agency} โทร {hotline}" if hotline else agency
 
 
-def unknown(service: Service, what: str) -> str:
-    return f"ไม่มีข้อมูล{what}ที่ยืนยันได้ กรุณาสอบถาม {agency_contact(service)}"
+def unknown(service: Service, aspect: str) -> str:
+    """No confirmed facts about ``aspect``: say whom to ask (never a guess)."""
+    return f"ไม่มีข้อมูล{ASPECTS[aspect].title}ที่ยืนยันได้ กรุณาสอบถาม {agency_contact(service)}"
 
 
 def fee_amount(service: Service, fee: dict[str, Any]) -> str:
     amount = fee.get("amount")
     if amount is None:
-        return unknown(service, "ค่าธรรมเนียม")
+        return unknown(service, "fee")
     if amount == 0:
         return "ฟรี"
     return f"{number(amount)} {fee.get('unit') or 'บาท'}"
@@ -97,7 +108,7 @@ def fee_amount(service: Service, fee: dict[str, Any]) -> str:
 
 def fee_lines(service: Service) -> list[str]:
     if service.fees is None:
-        return [unknown(service, "ค่าธรรมเนียม")]
+        return [unknown(service, "fee")]
     if not service.fees:
         return ["ไม่เสียค่าธรรมเนียม"]
     lines = []
@@ -123,10 +134,10 @@ def fee_summary(service: Service) -> str | None:
     return "; ".join(parts)
 
 
-def _listed(service: Service, items: list[str] | str | None, what: str) -> list[str]:
+def _listed(service: Service, items: list[str] | str | None, aspect: str) -> list[str]:
     if isinstance(items, str):
         items = [items]
-    return list(items) if items else [unknown(service, what)]
+    return list(items) if items else [unknown(service, aspect)]
 
 
 async def office_type_list(kb: KnowledgeBase, service: Service) -> str:
@@ -141,7 +152,7 @@ async def where_lines(kb: KnowledgeBase, service: Service) -> list[str]:
     if service.where_note:
         lines.append(service.where_note)
     if not lines:
-        return [unknown(service, "สถานที่ยื่นคำขอ")]
+        return [unknown(service, "where_to_apply")]
     if not any(t in OFFICE_TYPES_WITH_RECORDS for t in service.office_types):
         # No office list to show for these types: say who knows the addresses.
         lines.append(f"สอบถามที่ตั้งสำนักงานได้ที่ {agency_contact(service)}")
@@ -153,25 +164,25 @@ async def aspect_lines(kb: KnowledgeBase, service: Service, aspect: str) -> list
     if aspect == "documents":
         if service.documents == []:
             return ["ไม่ต้องใช้เอกสารประกอบ"]
-        return _listed(service, service.documents, "เอกสารที่ต้องใช้")
+        return _listed(service, service.documents, "documents")
     if aspect == "fee":
         return fee_lines(service)
     if aspect == "deadline":
-        lines = [service.deadline] if service.deadline else [unknown(service, "กำหนดเวลา")]
+        lines = [service.deadline] if service.deadline else [unknown(service, "deadline")]
         if service.penalty:
             lines.append(f"หากเกินกำหนด: {service.penalty}")
         return lines
     if aspect == "processing_time":
-        return _listed(service, service.processing_time, "ระยะเวลาดำเนินการ")
+        return _listed(service, service.processing_time, "processing_time")
     if aspect == "steps":
-        return _listed(service, service.steps, "ขั้นตอน")
+        return _listed(service, service.steps, "steps")
     if aspect == "eligibility":
-        return _listed(service, service.eligibility, "คุณสมบัติผู้ยื่นคำขอ")
+        return _listed(service, service.eligibility, "eligibility")
     if aspect == "where_to_apply":
         return await where_lines(kb, service)
     if aspect == "online":
         if not service.online_name and not service.online_url:
-            return [unknown(service, "ช่องทางออนไลน์")]
+            return [unknown(service, "online")]
         lines = [f"ยื่นออนไลน์ได้ทาง {service.online_name}"] if service.online_name else []
         if service.online_url:
             lines.append(f"เว็บไซต์ {service.online_url}")
@@ -182,14 +193,14 @@ async def aspect_lines(kb: KnowledgeBase, service: Service, aspect: str) -> list
     elif service.documents:
         documents = ", ".join(service.documents)
     else:
-        documents = unknown(service, "เอกสารที่ต้องใช้")
-    fee = fee_summary(service) or unknown(service, "ค่าธรรมเนียม")
+        documents = unknown(service, "documents")
+    fee = fee_summary(service) or unknown(service, "fee")
     # Office types only: the note can be a paragraph, and "where" answers it in full.
     where = await office_type_list(kb, service) or (await where_lines(kb, service))[0]
     return [
-        f"เอกสารที่ต้องใช้: {documents}",
-        f"ค่าธรรมเนียม: {fee}",
-        f"สถานที่ยื่นคำขอ: {where}",
+        f"{ASPECTS['documents'].title}: {documents}",
+        f"{ASPECTS['fee'].title}: {fee}",
+        f"{ASPECTS['where_to_apply'].title}: {where}",
     ]
 
 

@@ -1,4 +1,7 @@
-"""Open-now and weekly hours in Thai, at exact Bangkok moments."""
+"""Open-now and weekly hours in Thai, at exact Bangkok moments.
+
+The wording is actions/office_hours.py; the logic under it is app/kb/hours.py.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,9 @@ from datetime import date, datetime, time, timezone
 
 import pytest
 
-from app.kb.hours import BANGKOK, NO_HOURS_TEXT, format_hours, open_status
+from actions.office_hours import NO_HOURS_TEXT, format_hours, open_status
+from app.kb.hours import BANGKOK
+from common.paths import ROOT
 
 
 @dataclass
@@ -141,3 +146,9 @@ def test_unknown_hours() -> None:
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         status_at(datetime(2025, 12, 9, 10, 0))
+
+
+def test_the_data_layer_leaves_the_wording_to_the_actions() -> None:
+    # app/kb/hours.py is logic only: every Thai word about hours is said here, in actions/.
+    source = (ROOT / "app" / "kb" / "hours.py").read_text(encoding="utf-8")
+    assert [c for c in source if "\u0e00" <= c <= "\u0e7f"] == []
