@@ -3,7 +3,8 @@
 Each scenario runs one real action on the fixture knowledge base at a fixed
 moment and keeps its card messages (text + card) in tests/fixtures/cards/.
 The LINE renderer's tests (Rasa environment) and the web widget's browser test
-render exactly those files: see tests/fixtures/card_contract.py.
+(through the Rasa stand-in, tests/bot/standin_rasa.py) render exactly those
+files: see tests/fixtures/card_contract.py.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ TUESDAY_EVENING = datetime(2026, 11, 24, 18, 0, tzinfo=BANGKOK)
 # name: (action, tracker scenario, moment)
 SCENARIOS: dict[str, tuple[type[KnowledgeAction], str, datetime]] = {
     "service_documents": (ActionAnswerService, "ask_documents_id_card", TUESDAY_MORNING),
+    "service_documents_passport": (ActionAnswerService, "ask_documents_passport", TUESDAY_MORNING),
     "service_fee_unknown_amount": (ActionAnswerService, "ask_fee_unknown_amount", TUESDAY_MORNING),
     "service_overview": (ActionAnswerService, "ask_service_id_card", TUESDAY_MORNING),
     "service_where_with_offices": (
