@@ -1,7 +1,7 @@
 """Real SDK objects and a real SQLite knowledge base for the action tests.
 
-The knowledge base is seeded once per session from the small data in
-``fixtures/kb`` and ``fixtures/geo`` by the project's own seed, and every test
+The knowledge base is seeded once per session from the shared test data in
+``tests/fixtures/kb`` and ``tests/fixtures/geo`` by the project's own seed, and every test
 gets a fresh copy of the file, so a test that writes cannot affect another.
 Settings come from the environment, as in production.
 """
@@ -23,7 +23,8 @@ from app.kb.db import Database
 from app.kb.seed import run_seed
 from app.settings import Settings, get_settings, load_settings
 from common.paths import ROOT
-from tests.actions.support import FIXTURES, PSEUDONYM_KEY
+from tests.actions.support import PSEUDONYM_KEY
+from tests.fixtures import FIXTURE_GEO, FIXTURE_KB
 from tests.fixtures.card_contract import assert_valid_cards
 
 
@@ -38,7 +39,7 @@ def seeded_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     async def seed() -> None:
         db = Database(sqlite_url(path))
         try:
-            await run_seed(db, FIXTURES / "kb", FIXTURES / "geo")
+            await run_seed(db, FIXTURE_KB, FIXTURE_GEO)
         finally:
             await db.dispose()
 

@@ -32,6 +32,8 @@ APPROXIMATE_NOTE = (
 )
 CHIANG_MAI_MAP = "https://www.google.com/maps/search/?api=1&query=18.7885,98.9942"
 CHOM_THONG_MAP = "https://www.google.com/maps/search/?api=1&query=18.3657,98.6427"
+DOI_LO_MAP = "https://www.google.com/maps/search/?api=1&query=18.5333,98.7758"
+MAE_WANG_MAP = "https://www.google.com/maps/search/?api=1&query=18.628,98.7598"
 
 
 def entry(code: str, name: str, type_label: str, lat: float, lon: float, **changes: Any) -> dict:
@@ -78,16 +80,16 @@ async def test_nearest_offices_from_a_shared_location(
             f"   เวลาทำการ: {GOVERNMENT_HOURS}",
             f"   ตอนนี้: {OPEN_MORNING}",
             f"   แผนที่ (ตำแหน่งโดยประมาณ*): {CHOM_THONG_MAP}",
-            "2. ที่ว่าการอำเภอเมืองเชียงใหม่",
-            "   ห่างประมาณ 58.9 กม.",
+            "2. ที่ว่าการอำเภอดอยหล่อ",
+            "   ห่างประมาณ 22.4 กม.",
             f"   เวลาทำการ: {GOVERNMENT_HOURS}",
             f"   ตอนนี้: {OPEN_MORNING}",
-            f"   แผนที่ (ตำแหน่งโดยประมาณ*): {CHIANG_MAI_MAP}",
-            "3. ศาลากลางจังหวัดเชียงใหม่",
-            "   ห่างประมาณ 58.9 กม.",
+            f"   แผนที่ (ตำแหน่งโดยประมาณ*): {DOI_LO_MAP}",
+            "3. ที่ว่าการอำเภอแม่วาง",
+            "   ห่างประมาณ 30.8 กม.",
             f"   เวลาทำการ: {GOVERNMENT_HOURS}",
             f"   ตอนนี้: {OPEN_MORNING}",
-            f"   แผนที่ (ตำแหน่งโดยประมาณ*): {CHIANG_MAI_MAP}",
+            f"   แผนที่ (ตำแหน่งโดยประมาณ*): {MAE_WANG_MAP}",
             APPROXIMATE_NOTE,
         ]
     )
@@ -104,20 +106,20 @@ async def test_nearest_offices_from_a_shared_location(
                 distance_km=0.99,
             ),
             entry(
-                "district_office:5001",
-                "ที่ว่าการอำเภอเมืองเชียงใหม่",
+                "district_office:5024",
+                "ที่ว่าการอำเภอดอยหล่อ",
                 "ที่ว่าการอำเภอ",
-                18.7885,
-                98.9942,
-                distance_km=58.89,
+                18.5333,
+                98.7758,
+                distance_km=22.38,
             ),
             entry(
-                "provincial_hall:50",
-                "ศาลากลางจังหวัดเชียงใหม่",
-                "ศาลากลางจังหวัด",
-                18.7885,
-                98.9942,
-                distance_km=58.89,
+                "district_office:5022",
+                "ที่ว่าการอำเภอแม่วาง",
+                "ที่ว่าการอำเภอ",
+                18.628,
+                98.7598,
+                distance_km=30.81,
             ),
         ],
     }
@@ -258,8 +260,9 @@ async def test_an_office_type_asked_earlier_does_not_filter_a_new_place(
     await run(kb, "share_location_after_office_type", dispatcher, domain)
 
     card = dispatcher.messages[0]["custom"]["card"]
+    # The Bangkok type asked before would have listed khet offices 600 km away.
     assert [o["code"] for o in card["offices"]] == [
         "district_office:5002",
-        "district_office:5001",
-        "provincial_hall:50",
+        "district_office:5024",
+        "district_office:5022",
     ]

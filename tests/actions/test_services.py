@@ -1,4 +1,4 @@
-"""action_answer_service on the seeded test knowledge base (fixtures/kb)."""
+"""action_answer_service on the seeded test knowledge base (tests/fixtures/kb)."""
 
 from __future__ import annotations
 
@@ -126,7 +126,8 @@ async def test_follow_up_question_uses_the_service_slot(
 async def test_unknown_service_asks_back_and_keeps_the_aspect(
     kb: KnowledgeBase, dispatcher, domain
 ) -> None:
-    # Popular services first (here only id_card_renewal), then the rest by category.
+    # Popular services first (here id_card_renewal, id_card_lost), then the rest by
+    # category, five at most: passport (travel_transport) comes sixth and is left out.
     events = await run(kb, "ask_fee_no_service", dispatcher, domain)
 
     assert dispatcher.messages == [
@@ -134,8 +135,10 @@ async def test_unknown_service_asks_back_and_keeps_the_aspect(
             response="utter_ask_service",
             buttons=[
                 button(ID_CARD, '/inform{"service": "id_card_renewal"}'),
+                button("ทำบัตรประจำตัวประชาชนใหม่ กรณีบัตรหาย", '/inform{"service": "id_card_lost"}'),
                 button("ขอคัดสำเนาทะเบียนบ้าน", '/inform{"service": "house_registration_copy"}'),
-                button("ทำหนังสือเดินทาง", '/inform{"service": "passport"}'),
+                button("ร้องเรียนร้องทุกข์", '/inform{"service": "complaint"}'),
+                button("ลงบัญชีทหารกองเกิน", '/inform{"service": "military_registration"}'),
             ],
         )
     ]

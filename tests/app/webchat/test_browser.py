@@ -211,7 +211,7 @@ def test_location_finds_the_nearest_office(browser: Browser, chat_url: str) -> N
         fed_cards("offices_nearest_working_day")
         card = page.locator("#log article.card-offices")
         expect(card.locator(".office-name")).to_have_text(
-            ["ที่ว่าการอำเภอจอมทอง", "ที่ว่าการอำเภอเมืองเชียงใหม่", "ศาลากลางจังหวัดเชียงใหม่"]
+            ["ที่ว่าการอำเภอจอมทอง", "ที่ว่าการอำเภอดอยหล่อ", "ที่ว่าการอำเภอแม่วาง"]
         )
         nearest = card.locator(".office").first
         expect(nearest.locator(".office-type")).to_have_text("ที่ว่าการอำเภอ")
