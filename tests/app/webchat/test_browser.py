@@ -248,6 +248,9 @@ def test_real_office_cards_show_hours_open_now_and_holidays(visit: Visit) -> Non
             GOVERNMENT_HOURS
         )
         expect(card.locator(".office")).to_have_count(len(fed["offices"]))
+    # The channel passed the actions' cards to the widget unchanged, contract and all.
+    assert visit.cards == [fed_cards(name)[0] for name in moments]
+    assert_valid_cards([{"custom": {"card": card}} for card in visit.cards])
     holiday = page.locator("#log article.card-offices").nth(2)
     expect(holiday.locator("h2")).to_have_text("เวลาทำการของสำนักงานในอำเภอเมืองเชียงใหม่")
     expect(holiday.locator(".office-status-open")).to_have_count(0)
