@@ -14,10 +14,10 @@ from rasa_sdk.types import DomainDict
 from actions.base import KnowledgeAction, latest_intent
 from actions.cards import OfficeEntry, OfficesCard, custom_payload
 from actions.kb import KnowledgeBase
+from actions.office_hours import format_hours, open_status
 from actions.places import PLACE_ENTITIES, Place, canonical, latest_entity, latest_place
 from actions.thai import distance, district_label, province_label
 from app.errors import NotFoundError
-from actions.office_hours import format_hours, open_status
 from app.kb.hours import LOOKAHEAD_DAYS
 from app.kb.models import Office
 

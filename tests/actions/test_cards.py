@@ -19,8 +19,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import KnowledgeAction
 from actions.kb import KnowledgeBase
 from actions.offices import ActionFindOffice
-from actions.services import ActionAnswerService
+from actions.services import ASPECTS, ActionAnswerService
 from tests.actions.support import BANGKOK, TUESDAY_MORNING, fixed_clock, load_tracker
+from common.card import card_schema
 from tests.fixtures.card_contract import CARD_MESSAGES, card_errors, check_golden
 
 # Monday 7 December 2026 is a public holiday in the fixture (วันหยุดชดเชยวันพ่อแห่งชาติ).
@@ -84,3 +85,8 @@ def test_the_contract_rejects_what_it_should() -> None:
     assert card_errors({**card, "offices": [missing]}) != []
     assert card_errors({**card, "offices": []}) != []
     assert card_errors({"type": "carousel"}) != []
+
+
+def test_the_contract_names_exactly_the_aspects_the_actions_answer() -> None:
+    aspect = card_schema()["$defs"]["service"]["properties"]["aspect"]
+    assert aspect["enum"] == list(ASPECTS)

@@ -135,7 +135,9 @@ async def test_unknown_service_asks_back_and_keeps_the_aspect(
             response="utter_ask_service",
             buttons=[
                 button(ID_CARD, '/inform{"service": "id_card_renewal"}'),
-                button("ทำบัตรประจำตัวประชาชนใหม่ กรณีบัตรหาย", '/inform{"service": "id_card_lost"}'),
+                button(
+                    "ทำบัตรประจำตัวประชาชนใหม่ กรณีบัตรหาย", '/inform{"service": "id_card_lost"}'
+                ),
                 button("ขอคัดสำเนาทะเบียนบ้าน", '/inform{"service": "house_registration_copy"}'),
                 button("ร้องเรียนร้องทุกข์", '/inform{"service": "complaint"}'),
                 button("ลงบัญชีทหารกองเกิน", '/inform{"service": "military_registration"}'),
