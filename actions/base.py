@@ -14,9 +14,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.kb import KnowledgeBase, process_knowledge_base
 from app.errors import BotError
-from common.privacy import contains_personal_data
 from app.settings import get_settings
+from common.privacy import contains_personal_data
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +49,23 @@ class KnowledgeAction(Action, abc.ABC):
       comes first. Replies are built from the knowledge base only: no text the
       citizen typed is ever echoed.
 
-    ``clock`` returns the current time (tests pass a fixed one); by default it is
-    the wall clock in ``settings.timezone``. rasa-sdk instantiates actions with no
-    arguments, and ``abc`` keeps it from registering this base class.
+    Dependencies are passed in: ``kb`` is the knowledge base the action and its
+    helpers read (helpers take it as a parameter, never from a global), and
+    ``clock`` returns the current time (tests pass a fixed one). rasa-sdk
+    instantiates actions with no arguments: those use the action server's one
+    process-wide adapter and the wall clock in ``settings.timezone``. ``abc``
+    keeps rasa-sdk from registering this base class.
     """
 
-    def __init__(self, clock: Clock | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase | None = None, *, clock: Clock | None = None) -> None:
+        self._kb = kb
         self._clock = clock
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        # Looked up per call, not kept: the process adapter is created on first use,
+        # after rasa-sdk has instantiated every action at registration.
+        return self._kb if self._kb is not None else process_knowledge_base()
 
     def now(self) -> datetime:
         if self._clock is not None:

@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import KnowledgeAction
 from actions.faq import RETRIEVAL_INTENT, faq_key
-from actions.kb import knowledge_base
+from actions.kb import KnowledgeBase
 from actions.offices import PENDING_OFFICE_HOURS, find_offices
 from actions.places import canonical, latest_entity, latest_place, message_entities
 from actions.services import (
@@ -35,15 +35,8 @@ INTENT_DESCRIPTIONS: dict[str, str] = {
     "bot_challenge": "ถามว่ากำลังคุยกับระบบอัตโนมัติหรือไม่",
     "help": "ดูว่าผู้ช่วยช่วยอะไรได้บ้าง",
     "inform": "ระบุงานบริการหรือสถานที่",
-    "ask_service": "ข้อมูลงานบริการโดยสรุป",
-    "ask_documents": "เอกสารที่ต้องใช้",
-    "ask_fee": "ค่าธรรมเนียม",
-    "ask_deadline": "กำหนดเวลาและค่าปรับ",
-    "ask_processing_time": "ระยะเวลาดำเนินการ",
-    "ask_steps": "ขั้นตอนการยื่นคำขอ",
-    "ask_eligibility": "คุณสมบัติผู้ยื่นคำขอ",
-    "ask_where_to_apply": "สถานที่ยื่นคำขอ",
-    "ask_online": "ยื่นคำขอออนไลน์",
+    # The service questions read as their aspects do (actions/services.py).
+    **{aspect.intent: aspect.button_text for aspect in ASPECTS.values()},
     "find_office": "หาสำนักงานใกล้คุณ",
     "ask_office_hours": "เวลาเปิด-ปิดของสำนักงาน",
     "faq": "คำถามที่พบบ่อย",
@@ -57,10 +50,11 @@ ASK_AFFIRMATION_TEXT = "ขออภัยค่ะ ไม่แน่ใจว�
 SOMETHING_ELSE = {"title": "อย่างอื่น", "payload": "/out_of_scope"}
 
 
-async def _describe(intent: str, tracker: Tracker, entities: dict[str, Any]) -> str:
+async def _describe(
+    kb: KnowledgeBase, intent: str, tracker: Tracker, entities: dict[str, Any]
+) -> str:
     """The intent's description, naming the service or FAQ the message was about."""
     description = INTENT_DESCRIPTIONS[intent]
-    kb = knowledge_base()
     if intent in ASPECT_BY_INTENT and "service" in entities:
         return f"{description}: {(await kb.service(entities['service'])).name_th}"
     if intent == RETRIEVAL_INTENT and (key := faq_key(tracker)) is not None:
@@ -92,7 +86,7 @@ class ActionDefaultAskAffirmation(KnowledgeAction):
             return []
         titles = [INTENT_DESCRIPTIONS[intent] for intent in candidates]
         try:
-            titles = [await _describe(intent, tracker, entities) for intent in candidates]
+            titles = [await _describe(self.kb, intent, tracker, entities) for intent in candidates]
         except BotError:  # plainer buttons beat none, and one failed lookup is enough
             pass
         buttons = [
@@ -104,12 +98,12 @@ class ActionDefaultAskAffirmation(KnowledgeAction):
 
 
 async def _ask_what_about(
-    dispatcher: CollectingDispatcher, tracker: Tracker, service_code: str
+    kb: KnowledgeBase, dispatcher: CollectingDispatcher, service_code: str
 ) -> list[EventType]:
     try:
-        service = await knowledge_base().service(service_code)
+        service = await kb.service(service_code)
     except NotFoundError:
-        return await ask_which_service(dispatcher, tracker, "overview")
+        return await ask_which_service(kb, dispatcher, "overview")
     buttons = [
         {
             "title": ASPECTS[key].title,
@@ -139,15 +133,19 @@ class ActionHandleInform(KnowledgeAction):
         )
         if service is not None:
             if pending in ASPECTS:
-                return await answer_service(dispatcher, tracker, [service], pending, self.now())
-            return await _ask_what_about(dispatcher, tracker, service)
+                return await answer_service(
+                    self.kb, dispatcher, tracker, [service], pending, self.now()
+                )
+            return await _ask_what_about(self.kb, dispatcher, service)
         if place_given:
             slot_service = canonical("service", tracker.get_slot("service"))
             if pending == "where_to_apply" and slot_service and latest_place(tracker):
                 return await answer_service(
-                    dispatcher, tracker, [slot_service], pending, self.now()
+                    self.kb, dispatcher, tracker, [slot_service], pending, self.now()
                 )
             hours_first = pending == PENDING_OFFICE_HOURS
-            return await find_offices(dispatcher, tracker, self.now(), hours_first=hours_first)
+            return await find_offices(
+                self.kb, dispatcher, tracker, self.now(), hours_first=hours_first
+            )
         dispatcher.utter_message(response="utter_ask_rephrase")
         return []

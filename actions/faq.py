@@ -10,7 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import KnowledgeAction
-from actions.kb import knowledge_base
 from actions.places import Place, latest_place
 from actions.thai import source_line
 from app.errors import NotFoundError
@@ -59,7 +58,7 @@ class ActionAnswerFaq(KnowledgeAction):
             dispatcher.utter_message(response="utter_default")
             return []
         try:
-            faq = await knowledge_base().faq(key, province_of(latest_place(tracker)))
+            faq = await self.kb.faq(key, province_of(latest_place(tracker)))
         except NotFoundError:
             dispatcher.utter_message(response="utter_default")
             return []

@@ -9,7 +9,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import KnowledgeAction
-from actions.kb import knowledge_base
 
 _HELPFUL = {"yes": True, "no": False}
 TOPIC_MAX_CHARS = 100  # the width of feedback.topic
@@ -55,7 +54,7 @@ class ActionRecordFeedback(KnowledgeAction):
             dispatcher.utter_message(response="utter_ask_feedback")
             return []
         topic = tracker.get_slot("last_topic")
-        await knowledge_base().record_feedback(
+        await self.kb.record_feedback(
             conversation_id=tracker.sender_id,
             helpful=helpful,
             topic=topic[:TOPIC_MAX_CHARS] if isinstance(topic, str) else None,

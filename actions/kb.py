@@ -1,7 +1,7 @@
 """The one adapter between the actions and the knowledge base.
 
-Actions never open sessions or call repositories themselves: they call
-``knowledge_base()`` methods, which
+Actions never open sessions or call repositories themselves: they call the
+methods of the ``KnowledgeBase`` passed to them (``KnowledgeAction.kb``), which
 
 * share one process-wide ``Database`` (engine and pool), created lazily from
   ``get_settings()`` on first use, never per request;
@@ -24,7 +24,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any, TypeVar
 
@@ -226,20 +226,18 @@ async def _office_type_names(session: AsyncSession) -> dict[str, str]:
     return {t.code: t.name_th for t in await offices.list_office_types(session)}
 
 
+# The action server's one adapter (one engine and pool per process). rasa-sdk
+# offers no start-up hook and instantiates actions without arguments, so
+# ``KnowledgeAction`` falls back to it; nothing else may reach for it.
 _knowledge_base: KnowledgeBase | None = None
 
 
-def knowledge_base() -> KnowledgeBase:
-    """The process-wide adapter, created from ``get_settings()`` on first use."""
+def process_knowledge_base() -> KnowledgeBase:
+    """The action server's adapter, created from ``get_settings()`` on first use."""
     global _knowledge_base
     if _knowledge_base is None:
         _knowledge_base = KnowledgeBase(get_settings())
     return _knowledge_base
-
-
-def kb_session() -> AbstractAsyncContextManager[AsyncSession]:
-    """``async with kb_session() as session``: the process-wide adapter's bounded session."""
-    return knowledge_base().session()
 
 
 async def close_knowledge_base() -> None:

@@ -13,11 +13,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import KnowledgeAction, latest_intent
 from actions.cards import OfficeEntry, OfficesCard, custom_payload
-from actions.kb import knowledge_base
+from actions.kb import KnowledgeBase
+from actions.office_hours import format_hours, open_status
 from actions.places import PLACE_ENTITIES, Place, canonical, latest_entity, latest_place
 from actions.thai import distance, district_label, province_label
 from app.errors import NotFoundError
-from app.kb.hours import LOOKAHEAD_DAYS, format_hours, open_status
+from app.kb.hours import LOOKAHEAD_DAYS
 from app.kb.models import Office
 
 NEAREST_LIMIT = 3
@@ -31,8 +32,9 @@ APPROXIMATE_NOTE = (
 NO_OFFICES_TEXT = "ขออภัยค่ะ ยังไม่พบข้อมูลสำนักงานในพื้นที่นี้ สอบถามได้ที่ศูนย์บริการข้อมูลภาครัฐเพื่อประชาชน โทร 1111 ค่ะ"
 
 
-async def _entry(office: Office, distance_km: float | None, now: datetime) -> OfficeEntry:
-    kb = knowledge_base()
+async def _entry(
+    kb: KnowledgeBase, office: Office, distance_km: float | None, now: datetime
+) -> OfficeEntry:
     today = now.date()
     holidays = await kb.holidays_between(
         today, today + timedelta(days=LOOKAHEAD_DAYS), province_code=office.province_code
@@ -73,6 +75,7 @@ def _entry_lines(number: int, entry: OfficeEntry, *, hours_first: bool) -> list[
 
 
 async def send_offices(
+    kb: KnowledgeBase,
     dispatcher: CollectingDispatcher,
     title: str,
     found: Sequence[tuple[Office, float | None]],
@@ -81,7 +84,7 @@ async def send_offices(
     hours_first: bool = False,
 ) -> None:
     """One message: the offices as numbered text, and the same list as an offices card."""
-    entries = [await _entry(office, km, now) for office, km in found]
+    entries = [await _entry(kb, office, km, now) for office, km in found]
     lines = [f"{title}ค่ะ"]
     for number, entry in enumerate(entries, start=1):
         lines += _entry_lines(number, entry, hours_first=hours_first)
@@ -92,14 +95,17 @@ async def send_offices(
 
 
 async def offices_for(
-    place: Place, office_types: Sequence[str] | None, *, limit: int | None = None
+    kb: KnowledgeBase,
+    place: Place,
+    office_types: Sequence[str] | None,
+    *,
+    limit: int | None = None,
 ) -> tuple[str, list[tuple[Office, float | None]]]:
     """A Thai heading naming the place, and its offices (best first) with distances.
 
     Raises:
         NotFoundError: the district or province code does not exist.
     """
-    kb = knowledge_base()
     if place.kind == "point":
         assert place.latitude is not None and place.longitude is not None
         nearest = await kb.nearest_offices(
@@ -140,7 +146,12 @@ def _topic(place: Place, hours_first: bool) -> str:
 
 
 async def find_offices(
-    dispatcher: CollectingDispatcher, tracker: Tracker, now: datetime, *, hours_first: bool
+    kb: KnowledgeBase,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    now: datetime,
+    *,
+    hours_first: bool,
 ) -> list[EventType]:
     """Answer with the offices of the latest place, or ask where (remembering the question)."""
     place = latest_place(tracker)
@@ -150,7 +161,7 @@ async def find_offices(
         return [SlotSet("pending_aspect", pending)]
     office_type = office_type_asked(tracker)
     try:
-        where, found = await offices_for(place, [office_type] if office_type else None)
+        where, found = await offices_for(kb, place, [office_type] if office_type else None)
     except NotFoundError:  # a stale or unknown area code: ask afresh
         dispatcher.utter_message(response="utter_ask_location")
         return [SlotSet("pending_aspect", pending)]
@@ -160,10 +171,10 @@ async def find_offices(
     if not found:
         dispatcher.utter_message(text=NO_OFFICES_TEXT)
         return events
-    type_names = await knowledge_base().office_type_names()
+    type_names = await kb.office_type_names()
     noun = type_names.get(office_type, "สำนักงาน") if office_type else "สำนักงาน"
     title = f"เวลาทำการของ{noun}{where}" if hours_first else f"{noun}{where}"
-    await send_offices(dispatcher, title, found, now, hours_first=hours_first)
+    await send_offices(kb, dispatcher, title, found, now, hours_first=hours_first)
     dispatcher.utter_message(response="utter_ask_feedback")
     return events
 
@@ -178,4 +189,6 @@ class ActionFindOffice(KnowledgeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         hours_first = latest_intent(tracker) == "ask_office_hours"
-        return await find_offices(dispatcher, tracker, self.now(), hours_first=hours_first)
+        return await find_offices(
+            self.kb, dispatcher, tracker, self.now(), hours_first=hours_first
+        )

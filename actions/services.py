@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import KnowledgeAction, latest_intent
 from actions.cards import ServiceCard, custom_payload
-from actions.kb import knowledge_base
+from actions.kb import KnowledgeBase
 from actions.offices import offices_for, send_offices
 from actions.places import canonical, entity_values, latest_place
 from actions.thai import number, source_line
@@ -26,25 +26,35 @@ from app.kb.models.offices import DISTRICT_OFFICE_TYPES, PROVINCE_OFFICE_TYPES
 
 @dataclass(frozen=True)
 class Aspect:
-    """One thing a citizen asks about a service, and the intent that asks it."""
+    """One thing a citizen asks about a service, and the intent that asks it.
+
+    ``title`` heads the answer and its card and names what is missing ("no
+    confirmed <title>"); ``description`` reads on a "did you mean" button.
+    The aspects' wording is written here and nowhere else.
+    """
 
     key: str
     title: str
     intent: str
+    description: str = ""
+
+    @property
+    def button_text(self) -> str:
+        return self.description or self.title
 
 
 ASPECTS: dict[str, Aspect] = {
     a.key: a
     for a in (
-        Aspect("overview", "ข้อมูลโดยสรุป", "ask_service"),
+        Aspect("overview", "ข้อมูลโดยสรุป", "ask_service", "ข้อมูลงานบริการโดยสรุป"),
         Aspect("documents", "เอกสารที่ต้องใช้", "ask_documents"),
         Aspect("fee", "ค่าธรรมเนียม", "ask_fee"),
-        Aspect("deadline", "กำหนดเวลา", "ask_deadline"),
+        Aspect("deadline", "กำหนดเวลา", "ask_deadline", "กำหนดเวลาและค่าปรับ"),
         Aspect("processing_time", "ระยะเวลาดำเนินการ", "ask_processing_time"),
-        Aspect("steps", "ขั้นตอน", "ask_steps"),
+        Aspect("steps", "ขั้นตอน", "ask_steps", "ขั้นตอนการยื่นคำขอ"),
         Aspect("eligibility", "คุณสมบัติผู้ยื่นคำขอ", "ask_eligibility"),
         Aspect("where_to_apply", "สถานที่ยื่นคำขอ", "ask_where_to_apply"),
-        Aspect("online", "ช่องทางออนไลน์", "ask_online"),
+        Aspect("online", "ช่องทางออนไลน์", "ask_online", "ยื่นคำขอออนไลน์"),
     )
 }
 ASPECT_BY_INTENT = {a.intent: a.key for a in ASPECTS.values()}
@@ -82,14 +92,15 @@ def agency_contact(service: Service) -> str:
     return f"{agency} โทร {hotline}" if hotline else agency
 
 
-def unknown(service: Service, what: str) -> str:
-    return f"ไม่มีข้อมูล{what}ที่ยืนยันได้ กรุณาสอบถาม {agency_contact(service)}"
+def unknown(service: Service, aspect: str) -> str:
+    """No confirmed facts about ``aspect``: say whom to ask (never a guess)."""
+    return f"ไม่มีข้อมูล{ASPECTS[aspect].title}ที่ยืนยันได้ กรุณาสอบถาม {agency_contact(service)}"
 
 
 def fee_amount(service: Service, fee: dict[str, Any]) -> str:
     amount = fee.get("amount")
     if amount is None:
-        return unknown(service, "ค่าธรรมเนียม")
+        return unknown(service, "fee")
     if amount == 0:
         return "ฟรี"
     return f"{number(amount)} {fee.get('unit') or 'บาท'}"
@@ -97,7 +108,7 @@ def fee_amount(service: Service, fee: dict[str, Any]) -> str:
 
 def fee_lines(service: Service) -> list[str]:
     if service.fees is None:
-        return [unknown(service, "ค่าธรรมเนียม")]
+        return [unknown(service, "fee")]
     if not service.fees:
         return ["ไม่เสียค่าธรรมเนียม"]
     lines = []
@@ -123,55 +134,55 @@ def fee_summary(service: Service) -> str | None:
     return "; ".join(parts)
 
 
-def _listed(service: Service, items: list[str] | str | None, what: str) -> list[str]:
+def _listed(service: Service, items: list[str] | str | None, aspect: str) -> list[str]:
     if isinstance(items, str):
         items = [items]
-    return list(items) if items else [unknown(service, what)]
+    return list(items) if items else [unknown(service, aspect)]
 
 
-async def office_type_list(service: Service) -> str:
-    names = await knowledge_base().office_type_names()
+async def office_type_list(kb: KnowledgeBase, service: Service) -> str:
+    names = await kb.office_type_names()
     return ", ".join(names.get(code, code) for code in service.office_types)
 
 
-async def where_lines(service: Service) -> list[str]:
+async def where_lines(kb: KnowledgeBase, service: Service) -> list[str]:
     lines = []
     if service.office_types:
-        lines.append(f"ยื่นได้ที่ {await office_type_list(service)}")
+        lines.append(f"ยื่นได้ที่ {await office_type_list(kb, service)}")
     if service.where_note:
         lines.append(service.where_note)
     if not lines:
-        return [unknown(service, "สถานที่ยื่นคำขอ")]
+        return [unknown(service, "where_to_apply")]
     if not any(t in OFFICE_TYPES_WITH_RECORDS for t in service.office_types):
         # No office list to show for these types: say who knows the addresses.
         lines.append(f"สอบถามที่ตั้งสำนักงานได้ที่ {agency_contact(service)}")
     return lines
 
 
-async def aspect_lines(service: Service, aspect: str) -> list[str]:
+async def aspect_lines(kb: KnowledgeBase, service: Service, aspect: str) -> list[str]:
     """The body of the answer, one fact per line, without bullets."""
     if aspect == "documents":
         if service.documents == []:
             return ["ไม่ต้องใช้เอกสารประกอบ"]
-        return _listed(service, service.documents, "เอกสารที่ต้องใช้")
+        return _listed(service, service.documents, "documents")
     if aspect == "fee":
         return fee_lines(service)
     if aspect == "deadline":
-        lines = [service.deadline] if service.deadline else [unknown(service, "กำหนดเวลา")]
+        lines = [service.deadline] if service.deadline else [unknown(service, "deadline")]
         if service.penalty:
             lines.append(f"หากเกินกำหนด: {service.penalty}")
         return lines
     if aspect == "processing_time":
-        return _listed(service, service.processing_time, "ระยะเวลาดำเนินการ")
+        return _listed(service, service.processing_time, "processing_time")
     if aspect == "steps":
-        return _listed(service, service.steps, "ขั้นตอน")
+        return _listed(service, service.steps, "steps")
     if aspect == "eligibility":
-        return _listed(service, service.eligibility, "คุณสมบัติผู้ยื่นคำขอ")
+        return _listed(service, service.eligibility, "eligibility")
     if aspect == "where_to_apply":
-        return await where_lines(service)
+        return await where_lines(kb, service)
     if aspect == "online":
         if not service.online_name and not service.online_url:
-            return [unknown(service, "ช่องทางออนไลน์")]
+            return [unknown(service, "online")]
         lines = [f"ยื่นออนไลน์ได้ทาง {service.online_name}"] if service.online_name else []
         if service.online_url:
             lines.append(f"เว็บไซต์ {service.online_url}")
@@ -182,13 +193,14 @@ async def aspect_lines(service: Service, aspect: str) -> list[str]:
     elif service.documents:
         documents = ", ".join(service.documents)
     else:
-        documents = unknown(service, "เอกสารที่ต้องใช้")
-    fee = fee_summary(service) or unknown(service, "ค่าธรรมเนียม")
+        documents = unknown(service, "documents")
+    fee = fee_summary(service) or unknown(service, "fee")
+    # Office types only: the note can be a paragraph, and "where" answers it in full.
+    where = await office_type_list(kb, service) or (await where_lines(kb, service))[0]
     return [
-        f"เอกสารที่ต้องใช้: {documents}",
-        f"ค่าธรรมเนียม: {fee}",
-        # Office types only: the note can be a paragraph, and "where" answers it in full.
-        f"สถานที่ยื่นคำขอ: {await office_type_list(service) or (await where_lines(service))[0]}",
+        f"{ASPECTS['documents'].title}: {documents}",
+        f"{ASPECTS['fee'].title}: {fee}",
+        f"{ASPECTS['where_to_apply'].title}: {where}",
     ]
 
 
@@ -223,10 +235,10 @@ def service_card(service: Service, aspect: Aspect, lines: list[str]) -> ServiceC
 
 
 async def ask_which_service(
-    dispatcher: CollectingDispatcher, tracker: Tracker, aspect: str
+    kb: KnowledgeBase, dispatcher: CollectingDispatcher, aspect: str
 ) -> list[EventType]:
     """Ask which service, with buttons; remember the aspect for the bare answer."""
-    services = {s.code: s for s in await knowledge_base().services()}
+    services = {s.code: s for s in await kb.services()}
     codes = [c for c in POPULAR_SERVICES if c in services]
     codes += [c for c in services if c not in codes]
     buttons = [
@@ -238,28 +250,32 @@ async def ask_which_service(
 
 
 async def _nearest_matching_office(
-    dispatcher: CollectingDispatcher, tracker: Tracker, service: Service, now: datetime
+    kb: KnowledgeBase,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    service: Service,
+    now: datetime,
 ) -> None:
     place = latest_place(tracker)
     if place is None or not service.office_types:
         return
     try:
         where, found = await offices_for(
-            place, service.office_types, limit=3 if place.kind == "province" else 1
+            kb, place, service.office_types, limit=3 if place.kind == "province" else 1
         )
     except NotFoundError:
         return
     if found:
-        await send_offices(dispatcher, f"สำนักงานที่ยื่นได้{where}", found, now)
+        await send_offices(kb, dispatcher, f"สำนักงานที่ยื่นได้{where}", found, now)
 
 
 async def _offer_others(
-    dispatcher: CollectingDispatcher, aspect: Aspect, others: Sequence[str]
+    kb: KnowledgeBase, dispatcher: CollectingDispatcher, aspect: Aspect, others: Sequence[str]
 ) -> None:
     buttons = []
     for code in others:
         try:
-            other = await knowledge_base().service(code)
+            other = await kb.service(code)
         except NotFoundError:
             continue
         payload = intent_payload(aspect.intent, {"service": code})
@@ -269,6 +285,7 @@ async def _offer_others(
 
 
 async def answer_service(
+    kb: KnowledgeBase,
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     codes: Sequence[str],
@@ -280,20 +297,20 @@ async def answer_service(
     Unknown or missing service: ask which one instead.
     """
     if not codes:
-        return await ask_which_service(dispatcher, tracker, aspect_key)
+        return await ask_which_service(kb, dispatcher, aspect_key)
     try:
-        service = await knowledge_base().service(codes[0])
+        service = await kb.service(codes[0])
     except NotFoundError:
-        return await ask_which_service(dispatcher, tracker, aspect_key)
+        return await ask_which_service(kb, dispatcher, aspect_key)
     aspect = ASPECTS[aspect_key]
-    lines = await aspect_lines(service, aspect.key)
+    lines = await aspect_lines(kb, service, aspect.key)
     dispatcher.utter_message(
         text=answer_text(service, aspect, lines),
         json_message=custom_payload(service_card(service, aspect, lines)),
     )
     if aspect.key == "where_to_apply":
-        await _nearest_matching_office(dispatcher, tracker, service, now)
-    await _offer_others(dispatcher, aspect, codes[1:])
+        await _nearest_matching_office(kb, dispatcher, tracker, service, now)
+    await _offer_others(kb, dispatcher, aspect, codes[1:])
     dispatcher.utter_message(response="utter_ask_feedback")
     events: list[EventType] = [
         SlotSet("service", service.code),
@@ -325,4 +342,6 @@ class ActionAnswerService(KnowledgeAction):
         codes = entity_values(tracker.latest_message, "service")
         if not codes and (code := canonical("service", tracker.get_slot("service"))):
             codes = [code]
-        return await answer_service(dispatcher, tracker, codes, asked_aspect(tracker), self.now())
+        return await answer_service(
+            self.kb, dispatcher, tracker, codes, asked_aspect(tracker), self.now()
+        )

@@ -6,7 +6,7 @@ from datetime import date
 
 from app.kb.models import District, Province
 
-_MONTHS = (
+MONTHS = (
     "มกราคม",
     "กุมภาพันธ์",
     "มีนาคม",
@@ -26,7 +26,7 @@ _BUDDHIST_ERA_OFFSET = 543
 
 def thai_date(day: date) -> str:
     """``date(2026, 11, 24)`` → ``"24 พฤศจิกายน 2569"``."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year + _BUDDHIST_ERA_OFFSET}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year + _BUDDHIST_ERA_OFFSET}"
 
 
 def number(amount: float) -> str:

@@ -1,8 +1,9 @@
-"""Opening hours in Thai: "open now?" and a one-line weekly summary.
+"""Opening hours as data: the week's ranges, and where a moment falls in them.
 
-Pure functions, no database: the caller passes the office's hours and the
-public holidays (``repositories.holidays.holidays_between``). Times are
-compared in Asia/Bangkok whatever the server's zone.
+Pure functions, no database and no wording: the caller passes the office's
+hours and the public holidays (``repositories.holidays.holidays_between``), and
+the actions say it in Thai (actions/office_hours.py). Times are compared in
+Asia/Bangkok whatever the server's zone.
 """
 
 from __future__ import annotations
@@ -10,20 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Protocol
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
-WEEKDAYS_TH = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
-MONTHS_TH = (
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
-)  # fmt: skip
-NO_HOURS_TEXT = "ไม่มีข้อมูลเวลาทำการ"
 # How far ahead to look for the next opening: longer than any run of holidays.
 LOOKAHEAD_DAYS = 31
-# A break that starts in this window is the lunch break (พักเที่ยง).
-_LUNCH_STARTS = (time(11, 0), time(14, 0))
 
 
 class HoursRange(Protocol):
@@ -35,28 +28,44 @@ class HoursRange(Protocol):
 
 
 Ranges = list[tuple[time, time]]
+# Where a moment falls: no hours known; open; a public holiday; a day without
+# hours; before the first range; between two ranges; after the last one.
+StateKind = Literal[
+    "unknown", "open", "holiday", "closed_today", "before_opening", "on_break", "after_closing"
+]
 
 
 @dataclass(frozen=True)
-class OpenStatus:
-    """Whether an office is open at a moment, and a Thai sentence saying so.
+class OpenState:
+    """Whether an office is open at a moment, and when that changes.
 
     Attributes:
-        is_open: None when the office's hours are not known.
-        closes_at: when the current opening range ends (only when open).
+        kind: where the moment falls in the office's week (``StateKind``).
+        today: the local date of the moment.
+        today_ranges: that day's merged ranges (none on a holiday it closes for).
+        current: the index in ``today_ranges`` of the range open now (only when open).
+        closes_at: when the current range ends (only when open).
         opens_next: the next opening (only when closed and one is found).
         holiday_name: the public holiday that closes the office today.
-        text: e.g. "เปิดอยู่ ปิด 16:30 น.".
+        break_started: when the break under way began (only on a break).
     """
 
-    is_open: bool | None
-    closes_at: datetime | None
-    opens_next: datetime | None
-    holiday_name: str | None
-    text: str
+    kind: StateKind
+    today: date
+    today_ranges: Ranges
+    current: int | None = None
+    closes_at: datetime | None = None
+    opens_next: datetime | None = None
+    holiday_name: str | None = None
+    break_started: time | None = None
+
+    @property
+    def is_open(self) -> bool | None:
+        """None when the office's hours are not known."""
+        return None if self.kind == "unknown" else self.kind == "open"
 
 
-def _by_weekday(hours: Iterable[HoursRange]) -> dict[int, Ranges]:
+def weekly_ranges(hours: Iterable[HoursRange]) -> dict[int, Ranges]:
     """Sorted ranges per weekday, touching or overlapping ranges merged."""
     days: dict[int, Ranges] = {}
     for h in sorted(hours, key=lambda h: (h.weekday, h.opens)):
@@ -68,30 +77,29 @@ def _by_weekday(hours: Iterable[HoursRange]) -> dict[int, Ranges]:
     return days
 
 
-def _hm(t: time) -> str:
-    return t.strftime("%H:%M")
+def week_groups(hours: Iterable[HoursRange]) -> list[tuple[int, int, Ranges]]:
+    """Runs of consecutive weekdays with the same ranges: (first day, last day, ranges)."""
+    days = weekly_ranges(hours)
+    groups: list[tuple[int, int, Ranges]] = []
+    for weekday in range(7):
+        ranges = days.get(weekday)
+        if not ranges:
+            continue
+        if groups and groups[-1][1] == weekday - 1 and groups[-1][2] == ranges:
+            groups[-1] = (groups[-1][0], weekday, ranges)
+        else:
+            groups.append((weekday, weekday, ranges))
+    return groups
 
 
-def _break_name(starts: time) -> str:
-    return "พักเที่ยง" if _LUNCH_STARTS[0] <= starts < _LUNCH_STARTS[1] else "พัก"
-
-
-def _day_phrase(day: date, today: date) -> str:
-    """'วันพฤหัสบดี', with the date when a bare weekday could mean two days."""
-    phrase = f"วัน{WEEKDAYS_TH[day.weekday()]}"
-    if (day - today).days >= 7:
-        phrase += f"ที่ {day.day} {MONTHS_TH[day.month - 1]}"
-    return phrase
-
-
-def open_status(
+def open_state(
     hours: Iterable[HoursRange],
     closed_on_public_holidays: bool,
     now: datetime,
     holidays: Mapping[date, str],
     *,
     tz: tzinfo = BANGKOK,
-) -> OpenStatus:
+) -> OpenState:
     """Is the office open at ``now`` (an aware datetime), and when does that change?
 
     ``holidays`` should cover ``now`` and the weeks after it, so the next
@@ -102,11 +110,11 @@ def open_status(
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
-    days = _by_weekday(hours)
-    if not days:
-        return OpenStatus(None, None, None, None, NO_HOURS_TEXT)
     local = now.astimezone(tz)
     today, clock = local.date(), local.time().replace(tzinfo=None)
+    days = weekly_ranges(hours)
+    if not days:
+        return OpenState("unknown", today, [])
 
     def ranges_on(day: date) -> Ranges:
         if closed_on_public_holidays and day in holidays:
@@ -118,33 +126,24 @@ def open_status(
     for i, (opens, closes) in enumerate(today_ranges):
         if opens <= clock < closes:
             closes_at = datetime.combine(today, closes, tz)
-            pause = ""
-            if i + 1 < len(today_ranges):
-                back = today_ranges[i + 1][0]
-                pause = f"{_break_name(closes)} {_hm(closes)}–{_hm(back)} น. "
-            text = f"เปิดอยู่ {pause}ปิด {_hm(today_ranges[-1][1])} น."
-            return OpenStatus(True, closes_at, None, None, text)
+            return OpenState("open", today, today_ranges, current=i, closes_at=closes_at)
 
-    opens_next = _next_opening(today, clock, ranges_on, tz)
+    kind: StateKind
+    break_started = None
     if holiday_name is not None:
-        state = f"ปิดวันนี้ (วันหยุดราชการ: {holiday_name})"
+        kind = "holiday"
     elif not today_ranges:
-        state = "ปิดวันนี้"
+        kind = "closed_today"
     elif clock < today_ranges[0][0]:
-        state = "ปิดอยู่"
+        kind = "before_opening"
     elif clock >= today_ranges[-1][1]:
-        state = "ปิดแล้ว"
+        kind = "after_closing"
     else:
-        break_start = max(c for _, c in today_ranges if c <= clock)
-        state = f"ปิดอยู่ ({_break_name(break_start)})"
-    if opens_next is None:
-        when = "ยังไม่มีข้อมูลวันเปิดทำการถัดไป"
-    elif opens_next.date() == today:
-        again = "อีกครั้ง" if clock >= today_ranges[0][0] else "วันนี้"
-        when = f"เปิด{again} {_hm(opens_next.time())} น."
-    else:
-        when = f"เปิด{_day_phrase(opens_next.date(), today)} {_hm(opens_next.time())} น."
-    return OpenStatus(False, None, opens_next, holiday_name, f"{state} {when}")
+        kind = "on_break"
+        break_started = max(c for _, c in today_ranges if c <= clock)
+    opens_next = _next_opening(today, clock, ranges_on, tz)
+    return OpenState(kind, today, today_ranges, opens_next=opens_next,
+                     holiday_name=holiday_name, break_started=break_started)
 
 
 def _next_opening(
@@ -156,28 +155,3 @@ def _next_opening(
             if offset > 0 or opens > clock:
                 return datetime.combine(day, opens, tz)
     return None
-
-
-def format_hours(hours: Iterable[HoursRange], closed_on_public_holidays: bool) -> str:
-    """The week in one line: "จันทร์–ศุกร์ 08:30–12:00, 13:00–16:30 น. ปิดวันหยุดราชการ"."""
-    days = _by_weekday(hours)
-    if not days:
-        return NO_HOURS_TEXT
-    groups: list[tuple[int, int, Ranges]] = []  # first day, last day, ranges
-    for weekday in range(7):
-        ranges = days.get(weekday)
-        if not ranges:
-            continue
-        if groups and groups[-1][1] == weekday - 1 and groups[-1][2] == ranges:
-            groups[-1] = (groups[-1][0], weekday, ranges)
-        else:
-            groups.append((weekday, weekday, ranges))
-    parts = []
-    for first, last, ranges in groups:
-        names = WEEKDAYS_TH[first] if first == last else f"{WEEKDAYS_TH[first]}–{WEEKDAYS_TH[last]}"
-        times = ", ".join(f"{_hm(o)}–{_hm(c)}" for o, c in ranges)
-        parts.append(f"{names} {times} น.")
-    text = "; ".join(parts)
-    if closed_on_public_holidays:
-        text += " ปิดวันหยุดราชการ"
-    return text

@@ -1,7 +1,10 @@
 """Rasa bot messages of one turn -> LINE Messaging API message objects.
 
-Pure functions, standard library only: the modern environment imports this
-module to validate every builder against the official ``line-bot-sdk`` models.
+Pure functions, standard library only. Cards follow the contract in
+``common/card.schema.json``. The environments cannot import each other, so
+tests/bot/channels/test_line_golden.py keeps what these builders make in
+tests/fixtures/line/, and the app environment checks those files against the
+official ``line-bot-sdk`` models (tests/channels_schema/test_line_schema.py).
 
 Lengths are counted in UTF-16 code units, which is never less than the number
 of code points, so a label that fits here fits however LINE counts.
@@ -265,7 +268,7 @@ def _json_bytes(value: Any) -> int:
     return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
-# --- cards (schemas: actions/cards.py) --------------------------------------
+# --- cards (contract: common/card.schema.json) ------------------------------
 
 
 def service_bubble(card: Mapping[str, Any]) -> dict[str, Any]:
@@ -313,7 +316,7 @@ def service_bubble(card: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _approximate(office: Mapping[str, Any]) -> bool:
-    return bool(office.get("location_is_approximate", office.get("approximate")))
+    return office.get("location_is_approximate") is True
 
 
 def _distance_text(office: Mapping[str, Any]) -> str:

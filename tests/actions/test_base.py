@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,10 @@ from actions.base import KnowledgeAction
 from actions.fallback import ActionHandleInform
 from actions.faq import ActionAnswerFaq
 from actions.feedback import ActionRecordFeedback
-from actions.kb import close_knowledge_base
+from actions.kb import KnowledgeBase, close_knowledge_base, process_knowledge_base
 from actions.offices import ActionFindOffice
 from actions.services import ActionAnswerService
-from tests.actions.conftest import sqlite_url
+from tests.actions.conftest import NOTHING_LISTENS, make_settings, sqlite_url
 from tests.actions.support import FEEDBACK, TUESDAY_MORNING, fixed_clock, load_tracker, sent
 
 UNAVAILABLE = sent(response="utter_service_unavailable")
@@ -34,7 +34,6 @@ SCENARIOS = [
     (ActionRecordFeedback, "feedback_yes_line"),
     (ActionHandleInform, "inform_service_pending_fee"),
 ]
-
 
 def test_rasa_sdk_serves_every_domain_action_and_not_the_abstract_base(
     domain: dict[str, Any],
@@ -69,42 +68,39 @@ async def hanging_server() -> AsyncIterator[int]:
 
 @pytest.mark.parametrize(("action_class", "scenario"), SCENARIOS)
 async def test_unreachable_database_gives_apology_and_hotline(
-    use_settings: Callable[..., None],
     action_class: type[KnowledgeAction],
     scenario: str,
     dispatcher: CollectingDispatcher,
     domain: dict[str, Any],
 ) -> None:
-    # Nothing listens on port 9 of the loopback: the connection is refused at once.
-    use_settings(KB_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:9/kb")
+    kb = KnowledgeBase(make_settings(KB_DATABASE_URL=NOTHING_LISTENS))
     try:
-        action = action_class(clock=fixed_clock(TUESDAY_MORNING))
+        action = action_class(kb, clock=fixed_clock(TUESDAY_MORNING))
         events = await action.run(dispatcher, load_tracker(scenario), domain)
     finally:
-        await close_knowledge_base()
+        await kb.close()
 
     assert dispatcher.messages == [UNAVAILABLE]
     assert events == []
 
 
 async def test_a_stuck_database_times_out_into_the_apology(
-    use_settings: Callable[..., None],
     hanging_server: int,
     dispatcher: CollectingDispatcher,
     domain: dict[str, Any],
 ) -> None:
-    use_settings(
+    kb = KnowledgeBase(make_settings(
         KB_DATABASE_URL=f"postgresql+psycopg://postgres@127.0.0.1:{hanging_server}/kb",
         KB_TIMEOUT_SECONDS="0.3",
-    )
+    ))
     loop = asyncio.get_running_loop()
     started = loop.time()
     try:
-        events = await ActionAnswerService().run(
+        events = await ActionAnswerService(kb).run(
             dispatcher, load_tracker("ask_documents_id_card"), domain
         )
     finally:
-        await close_knowledge_base()
+        await kb.close()
 
     assert 0.3 <= loop.time() - started < 2.0
     assert dispatcher.messages == [UNAVAILABLE]
@@ -112,7 +108,6 @@ async def test_a_stuck_database_times_out_into_the_apology(
 
 
 async def test_a_database_file_in_a_deleted_directory_gives_the_apology(
-    use_settings: Callable[..., None],
     tmp_path: Path,
     dispatcher: CollectingDispatcher,
     domain: dict[str, Any],
@@ -120,22 +115,22 @@ async def test_a_database_file_in_a_deleted_directory_gives_the_apology(
     gone = tmp_path / "gone"
     gone.mkdir()
     gone.rmdir()
-    use_settings(KB_DATABASE_URL=sqlite_url(gone / "kb.sqlite3"))
+    kb = KnowledgeBase(make_settings(KB_DATABASE_URL=sqlite_url(gone / "kb.sqlite3")))
     try:
-        events = await ActionAnswerFaq().run(
+        events = await ActionAnswerFaq(kb).run(
             dispatcher, load_tracker("faq_complaint_national"), domain
         )
     finally:
-        await close_knowledge_base()
+        await kb.close()
 
     assert dispatcher.messages == [UNAVAILABLE]
     assert events == []
 
 
 async def test_personal_data_gets_the_notice_and_is_never_echoed(
-    kb_path: Path, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+    kb: KnowledgeBase, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
-    events = await ActionAnswerService().run(
+    events = await ActionAnswerService(kb).run(
         dispatcher, load_tracker("ask_documents_with_personal_data"), domain
     )
 
@@ -147,6 +142,18 @@ async def test_personal_data_gets_the_notice_and_is_never_echoed(
     assert "1101700203451" not in digits
     assert "0812345678" not in digits
     assert events[0]["value"] == "id_card_renewal"
+
+
+async def test_actions_made_by_rasa_sdk_share_the_process_adapter(
+    kb_path: Path, kb: KnowledgeBase
+) -> None:
+    try:
+        registered = ActionFindOffice()
+        assert registered.kb is process_knowledge_base()
+        assert registered.kb is ActionAnswerFaq().kb
+        assert ActionFindOffice(kb).kb is kb
+    finally:
+        await close_knowledge_base()
 
 
 async def test_a_bug_in_an_action_still_gets_the_apology(

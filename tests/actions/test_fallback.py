@@ -7,7 +7,8 @@ from pathlib import Path
 from rasa_sdk.events import SlotSet
 
 from actions.fallback import ActionDefaultAskAffirmation, ActionHandleInform
-from actions.kb import close_knowledge_base
+from actions.kb import KnowledgeBase
+from tests.actions.conftest import NOTHING_LISTENS, make_settings
 from tests.actions.support import (
     FEEDBACK,
     TUESDAY_MORNING,
@@ -17,11 +18,10 @@ from tests.actions.support import (
     sent,
 )
 
-
 async def test_top_intents_as_buttons_keeping_the_entities(
-    kb_path: Path, dispatcher, domain
+    kb: KnowledgeBase, dispatcher, domain
 ) -> None:
-    events = await ActionDefaultAskAffirmation().run(
+    events = await ActionDefaultAskAffirmation(kb).run(
         dispatcher, load_tracker("nlu_fallback_passport"), domain
     )
 
@@ -42,8 +42,10 @@ async def test_top_intents_as_buttons_keeping_the_entities(
     assert events == []
 
 
-async def test_bare_service_answers_the_pending_aspect(kb_path: Path, dispatcher, domain) -> None:
-    action = ActionHandleInform(clock=fixed_clock(TUESDAY_MORNING))
+async def test_bare_service_answers_the_pending_aspect(
+    kb: KnowledgeBase, dispatcher, domain
+) -> None:
+    action = ActionHandleInform(kb, clock=fixed_clock(TUESDAY_MORNING))
     events = await action.run(dispatcher, load_tracker("inform_service_pending_fee"), domain)
 
     assert dispatcher.messages[0]["text"].splitlines()[0] == "ค่าธรรมเนียมสำหรับทำหนังสือเดินทางค่ะ"
@@ -56,9 +58,9 @@ async def test_bare_service_answers_the_pending_aspect(kb_path: Path, dispatcher
 
 
 async def test_bare_service_without_a_question_asks_what_about_it(
-    kb_path: Path, dispatcher, domain
+    kb: KnowledgeBase, dispatcher, domain
 ) -> None:
-    events = await ActionHandleInform().run(
+    events = await ActionHandleInform(kb).run(
         dispatcher, load_tracker("inform_service_no_pending"), domain
     )
 
@@ -80,9 +82,9 @@ async def test_bare_service_without_a_question_asks_what_about_it(
 
 
 async def test_bare_place_answers_the_pending_office_hours(
-    kb_path: Path, dispatcher, domain
+    kb: KnowledgeBase, dispatcher, domain
 ) -> None:
-    action = ActionHandleInform(clock=fixed_clock(TUESDAY_MORNING))
+    action = ActionHandleInform(kb, clock=fixed_clock(TUESDAY_MORNING))
     events = await action.run(dispatcher, load_tracker("inform_place_pending_hours"), domain)
 
     assert dispatcher.messages[0]["text"].splitlines()[:3] == [
@@ -96,16 +98,14 @@ async def test_bare_place_answers_the_pending_office_hours(
     ]
 
 
-async def test_without_the_knowledge_base_the_buttons_are_plainer(
-    use_settings, dispatcher, domain
-) -> None:
-    use_settings(KB_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:9/kb")
+async def test_without_the_knowledge_base_the_buttons_are_plainer(dispatcher, domain) -> None:
+    kb = KnowledgeBase(make_settings(KB_DATABASE_URL=NOTHING_LISTENS))
     try:
-        await ActionDefaultAskAffirmation().run(
+        await ActionDefaultAskAffirmation(kb).run(
             dispatcher, load_tracker("nlu_fallback_passport"), domain
         )
     finally:
-        await close_knowledge_base()
+        await kb.close()
 
     titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
     assert titles == ["ค่าธรรมเนียม", "ระยะเวลาดำเนินการ", "หาสำนักงานใกล้คุณ", "อย่างอื่น"]

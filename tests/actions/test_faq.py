@@ -8,11 +8,14 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.faq import ActionAnswerFaq
+from actions.kb import KnowledgeBase
 from tests.actions.support import FEEDBACK, load_tracker, sent
 
 
-async def test_national_answer_with_its_source(kb_path: Path, dispatcher, domain) -> None:
-    events = await ActionAnswerFaq().run(dispatcher, load_tracker("faq_complaint_national"), domain)
+async def test_national_answer_with_its_source(kb: KnowledgeBase, dispatcher, domain) -> None:
+    events = await ActionAnswerFaq(kb).run(
+        dispatcher, load_tracker("faq_complaint_national"), domain
+    )
 
     assert dispatcher.messages == [
         sent(
@@ -26,9 +29,9 @@ async def test_national_answer_with_its_source(kb_path: Path, dispatcher, domain
 
 @pytest.mark.parametrize("scenario", ["faq_complaint_chiang_mai", "faq_complaint_after_district"])
 async def test_the_province_talked_about_selects_the_provincial_answer(
-    kb_path: Path, dispatcher, domain, scenario: str
+    kb: KnowledgeBase, dispatcher, domain, scenario: str
 ) -> None:
-    events = await ActionAnswerFaq().run(dispatcher, load_tracker(scenario), domain)
+    events = await ActionAnswerFaq(kb).run(dispatcher, load_tracker(scenario), domain)
 
     assert dispatcher.messages == [
         sent(

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from actions.feedback import ActionRecordFeedback
+from actions.kb import KnowledgeBase
 from tests.actions.support import PSEUDONYM_KEY, load_tracker, sent
 
 LINE_USER = "U4af4980629b3c5f6e1d2c3b4a5968778"
@@ -27,8 +28,12 @@ def database_text(path: Path) -> str:
         return repr([db.execute(f'SELECT * FROM "{t}"').fetchall() for t in tables])
 
 
-async def test_helpful_yes_is_stored_with_a_pseudonym(kb_path: Path, dispatcher, domain) -> None:
-    events = await ActionRecordFeedback().run(dispatcher, load_tracker("feedback_yes_line"), domain)
+async def test_helpful_yes_is_stored_with_a_pseudonym(
+    kb_path: Path, kb: KnowledgeBase, dispatcher, domain
+) -> None:
+    events = await ActionRecordFeedback(kb).run(
+        dispatcher, load_tracker("feedback_yes_line"), domain
+    )
 
     pseudonym = hmac.new(PSEUDONYM_KEY.encode(), LINE_USER.encode(), hashlib.sha256).hexdigest()
     assert stored_rows(kb_path) == [(pseudonym, 1, "service:passport:fee", "line")]
@@ -37,8 +42,10 @@ async def test_helpful_yes_is_stored_with_a_pseudonym(kb_path: Path, dispatcher,
     assert events == []
 
 
-async def test_typed_criticism_counts_as_not_helpful(kb_path: Path, dispatcher, domain) -> None:
-    await ActionRecordFeedback().run(dispatcher, load_tracker("feedback_typed_negative"), domain)
+async def test_typed_criticism_counts_as_not_helpful(
+    kb_path: Path, kb: KnowledgeBase, dispatcher, domain
+) -> None:
+    await ActionRecordFeedback(kb).run(dispatcher, load_tracker("feedback_typed_negative"), domain)
 
     assert [row[1:] for row in stored_rows(kb_path)] == [(0, "service:passport:fee", "rest")]
     assert dispatcher.messages == [sent(response="utter_feedback_negative")]

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from actions.kb import CACHE_TTL_SECONDS, KnowledgeBase, TTLCache, kb_session, knowledge_base
+from actions.kb import (
+    CACHE_TTL_SECONDS,
+    KnowledgeBase,
+    TTLCache,
+    close_knowledge_base,
+    process_knowledge_base,
+)
 from app.errors import ExternalServiceError, NotFoundError
 from app.kb.db import Database
 from app.kb.models import Service
@@ -77,23 +83,26 @@ async def test_an_officer_edit_shows_once_the_ttl_has_passed(kb_path: Path) -> N
 
 
 async def test_one_adapter_and_one_engine_per_process(kb_path: Path) -> None:
-    kb = knowledge_base()
-    await kb.service("passport")
-    engine = kb._db().engine
-    await kb.faq("complaint_channels")
+    kb = process_knowledge_base()
+    try:
+        await kb.service("passport")
+        engine = kb._db().engine
+        await kb.faq("complaint_channels")
 
-    assert knowledge_base() is kb
-    assert kb._db().engine is engine
+        assert process_knowledge_base() is kb
+        assert kb._db().engine is engine
+    finally:
+        await close_knowledge_base()
 
 
-async def test_a_missing_record_is_not_found_not_an_outage(kb_path: Path) -> None:
+async def test_a_missing_record_is_not_found_not_an_outage(kb: KnowledgeBase) -> None:
     with pytest.raises(NotFoundError):
-        await knowledge_base().service("no_such_service")
+        await kb.service("no_such_service")
 
 
 async def test_kb_session_turns_a_database_error_into_external_service_error(
-    kb_path: Path,
+    kb: KnowledgeBase,
 ) -> None:
     with pytest.raises(ExternalServiceError):
-        async with kb_session() as session:
+        async with kb.session() as session:
             await session.execute(text("SELECT * FROM no_such_table"))

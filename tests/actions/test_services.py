@@ -1,4 +1,4 @@
-"""action_answer_service on the seeded test knowledge base (fixtures/kb)."""
+"""action_answer_service on the seeded test knowledge base (tests/fixtures/kb)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.kb import KnowledgeBase
 from actions.services import ActionAnswerService
 from tests.actions.support import (
     FEEDBACK,
@@ -63,13 +64,15 @@ def passport_fee() -> dict[str, Any]:
     }
 
 
-async def run(scenario: str, dispatcher: CollectingDispatcher, domain: dict[str, Any]) -> list:
-    action = ActionAnswerService(clock=fixed_clock(TUESDAY_MORNING))
+async def run(
+    kb: KnowledgeBase, scenario: str, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> list:
+    action = ActionAnswerService(kb, clock=fixed_clock(TUESDAY_MORNING))
     return await action.run(dispatcher, load_tracker(scenario), domain)
 
 
-async def test_documents_for_a_named_service(kb_path: Path, dispatcher, domain) -> None:
-    events = await run("ask_documents_id_card", dispatcher, domain)
+async def test_documents_for_a_named_service(kb: KnowledgeBase, dispatcher, domain) -> None:
+    events = await run(kb, "ask_documents_id_card", dispatcher, domain)
 
     lines = ["บัตรประจำตัวประชาชนใบเดิม"]
     assert dispatcher.messages == [
@@ -86,9 +89,9 @@ async def test_documents_for_a_named_service(kb_path: Path, dispatcher, domain) 
 
 
 async def test_fees_with_their_conditions_and_free_for_zero(
-    kb_path: Path, dispatcher, domain
+    kb: KnowledgeBase, dispatcher, domain
 ) -> None:
-    events = await run("ask_fee_id_card", dispatcher, domain)
+    events = await run(kb, "ask_fee_id_card", dispatcher, domain)
 
     lines = ["บัตรหมดอายุ: ฟรี", "บัตรหายหรือถูกทำลาย: 100 บาท"]
     assert dispatcher.messages == [
@@ -105,8 +108,10 @@ async def test_fees_with_their_conditions_and_free_for_zero(
     ]
 
 
-async def test_follow_up_question_uses_the_service_slot(kb_path: Path, dispatcher, domain) -> None:
-    events = await run("ask_fee_follow_up", dispatcher, domain)
+async def test_follow_up_question_uses_the_service_slot(
+    kb: KnowledgeBase, dispatcher, domain
+) -> None:
+    events = await run(kb, "ask_fee_follow_up", dispatcher, domain)
 
     assert dispatcher.messages == [
         sent(PASSPORT_FEE_TEXT, card=passport_fee()),
@@ -119,18 +124,23 @@ async def test_follow_up_question_uses_the_service_slot(kb_path: Path, dispatche
 
 
 async def test_unknown_service_asks_back_and_keeps_the_aspect(
-    kb_path: Path, dispatcher, domain
+    kb: KnowledgeBase, dispatcher, domain
 ) -> None:
-    # Popular services first (here only id_card_renewal), then the rest by category.
-    events = await run("ask_fee_no_service", dispatcher, domain)
+    # Popular services first (here id_card_renewal, id_card_lost), then the rest by
+    # category, five at most: passport (travel_transport) comes sixth and is left out.
+    events = await run(kb, "ask_fee_no_service", dispatcher, domain)
 
     assert dispatcher.messages == [
         sent(
             response="utter_ask_service",
             buttons=[
                 button(ID_CARD, '/inform{"service": "id_card_renewal"}'),
+                button(
+                    "ทำบัตรประจำตัวประชาชนใหม่ กรณีบัตรหาย", '/inform{"service": "id_card_lost"}'
+                ),
                 button("ขอคัดสำเนาทะเบียนบ้าน", '/inform{"service": "house_registration_copy"}'),
-                button("ทำหนังสือเดินทาง", '/inform{"service": "passport"}'),
+                button("ร้องเรียนร้องทุกข์", '/inform{"service": "complaint"}'),
+                button("ลงบัญชีทหารกองเกิน", '/inform{"service": "military_registration"}'),
             ],
         )
     ]
@@ -138,9 +148,9 @@ async def test_unknown_service_asks_back_and_keeps_the_aspect(
 
 
 async def test_unknown_fee_amount_points_to_the_agency_hotline(
-    kb_path: Path, dispatcher, domain
+    kb: KnowledgeBase, dispatcher, domain
 ) -> None:
-    await run("ask_fee_unknown_amount", dispatcher, domain)
+    await run(kb, "ask_fee_unknown_amount", dispatcher, domain)
 
     unknown = "ไม่มีข้อมูลค่าธรรมเนียมที่ยืนยันได้ กรุณาสอบถาม กรมการปกครอง โทร 1548"
     answer = dispatcher.messages[0]
@@ -150,9 +160,9 @@ async def test_unknown_fee_amount_points_to_the_agency_hotline(
 
 
 async def test_two_services_answers_the_first_and_offers_the_other(
-    kb_path: Path, dispatcher, domain
+    kb: KnowledgeBase, dispatcher, domain
 ) -> None:
-    events = await run("ask_fee_two_services", dispatcher, domain)
+    events = await run(kb, "ask_fee_two_services", dispatcher, domain)
 
     assert dispatcher.messages == [
         sent(PASSPORT_FEE_TEXT, card=passport_fee()),
@@ -168,8 +178,10 @@ async def test_two_services_answers_the_first_and_offers_the_other(
     ]
 
 
-async def test_overview_gives_documents_fee_and_where(kb_path: Path, dispatcher, domain) -> None:
-    await run("ask_service_id_card", dispatcher, domain)
+async def test_overview_gives_documents_fee_and_where(
+    kb: KnowledgeBase, dispatcher, domain
+) -> None:
+    await run(kb, "ask_service_id_card", dispatcher, domain)
 
     assert dispatcher.messages[0]["text"] == (
         f"ข้อมูลโดยสรุปสำหรับ{ID_CARD}ค่ะ\n"
@@ -181,9 +193,9 @@ async def test_overview_gives_documents_fee_and_where(kb_path: Path, dispatcher,
 
 
 async def test_where_to_apply_names_office_types_and_the_office_in_the_district(
-    kb_path: Path, dispatcher, domain
+    kb: KnowledgeBase, dispatcher, domain
 ) -> None:
-    events = await run("ask_where_id_card_chiang_mai", dispatcher, domain)
+    events = await run(kb, "ask_where_id_card_chiang_mai", dispatcher, domain)
 
     where, offices, feedback = dispatcher.messages
     assert where["text"] == (
@@ -211,9 +223,9 @@ async def test_where_to_apply_names_office_types_and_the_office_in_the_district(
 
 
 async def test_where_to_apply_without_listed_offices_gives_the_agency_hotline(
-    kb_path: Path, dispatcher, domain
+    kb: KnowledgeBase, dispatcher, domain
 ) -> None:
-    await run("ask_where_passport", dispatcher, domain)
+    await run(kb, "ask_where_passport", dispatcher, domain)
 
     assert dispatcher.messages[0]["text"] == (
         "สถานที่ยื่นคำขอสำหรับทำหนังสือเดินทางค่ะ\n"

@@ -1,6 +1,9 @@
 """Every message the LINE connector can send validates against LINE's own models.
 
-Runs in the modern environment, where the official ``line-bot-sdk`` v3 lives.
+Runs in the app environment, where the official ``line-bot-sdk`` v3 lives; the
+renderer (bot/channels/line_messages.py) runs in the Rasa environment, so its
+output arrives as golden files: tests/bot/channels/test_line_golden.py renders
+the real actions' cards and synthetic edge cases into tests/fixtures/line/.
 The SDK checks types, required fields, enums, 5 messages per call and 13 quick
 replies; the walk below adds the limits it leaves out (labels, lengths,
 bubble counts and sizes, URI schemes). Each message must also survive a round
@@ -23,79 +26,19 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from bot.channels.line_messages import build_turn, line_length, media_not_supported_turn
-
-FEEDBACK = {
-    "text": "คำตอบนี้เป็นประโยชน์ไหมคะ",
-    "buttons": [{"title": "👍 มีประโยชน์", "payload": '/feedback{"helpful": "yes"}'},
-                {"title": "👎 ยังไม่ตอบโจทย์", "payload": '/feedback{"helpful": "no"}'}],
-    "utter_action": "utter_ask_feedback",
-}
-SERVICE_CARD: dict[str, Any] = {
-    "type": "service", "code": "id_card_renew", "name": "บัตรประจำตัวประชาชน",
-    "aspect": "documents", "title": "เอกสารที่ต้องใช้",
-    "lines": ["บัตรประจำตัวประชาชนใบเดิม", "สูติบัตร (กรณีทำบัตรครั้งแรก)"],
-    "fee": "100 บาท (กรณีบัตรหาย)", "processing_time": "ภายในวันเดียว",
-    "source": "ที่มา: กรมการปกครอง (ตรวจสอบ 24 พ.ย. 2569)",
-    "source_url": "https://www.bora.dopa.go.th/", "checked_on": "2026-11-24", "hotline": "1548",
-}
+from tests.fixtures.card_contract import LINE_MESSAGES, golden_names, read_json
 
 
-def office(n: int, **fields: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "code": f"o{n}", "name": f"สำนักงานเขตทดสอบที่มีชื่อยาวมากเป็นพิเศษ {n}",
-        "type_label": "สำนักงานเขต", "distance_km": 0.5 * n, "location_is_approximate": n % 2 == 0,
-        "address": "ถนนทดสอบ แขวงทดสอบ เขตทดสอบ กรุงเทพมหานคร 10200",
-        "hours": "จันทร์–ศุกร์ 08:30–16:30 ปิดวันหยุดราชการ",
-        "open_now": [True, False, None][n % 3],
-        "status": "เปิดอยู่ ปิด 16:30 น." if n % 3 == 0 else "",
-        "phone": "02 123 4567" if n % 2 else None,
-        "map_url": f"https://www.google.com/maps/search/?api=1&query=13.7{n},100.5{n}",
-        "latitude": 13.7, "longitude": 100.5,
-    }
-    base.update(fields)
-    return base
-
-
-OFFICES_CARD = {"type": "offices", "title": "สำนักงานใกล้คุณ",
-                "offices": [office(n) for n in range(15)]}
-
-TURNS: dict[str, list[dict[str, Any]]] = {
-    "plain-text": [{"text": "สวัสดีค่ะ"}],
-    "feedback-buttons": [{"text": "ต่อบัตรใช้บัตรเดิมค่ะ"}, FEEDBACK],
-    "ask-location": [{"text": "ต้องการหาสำนักงานในจังหวัดหรืออำเภอไหนคะ",
-                      "utter_action": "utter_ask_location"}],
-    "service-card": [{"text": "บัตรประจำตัวประชาชน: เอกสารที่ต้องใช้ ...",
-                      "custom": {"card": SERVICE_CARD}}, FEEDBACK],
-    "service-card-bare": [{"text": "ก", "custom": {"card": {
-        **SERVICE_CARD, "fee": None, "processing_time": None, "source_url": None,
-        "hotline": None, "lines": []}}}],
-    "service-card-long": [{"text": "ข" * 3000, "custom": {"card": {
-        **SERVICE_CARD, "lines": ["ขั้นตอนที่ยาวมาก " * 40] * 30}}}],
-    "offices-card": [{"text": "สำนักงานใกล้คุณค่ะ", "custom": {"card": OFFICES_CARD}}, FEEDBACK],
-    "huge-offices-card": [{"text": "ค", "custom": {"card": {
-        "type": "offices", "title": "สำนักงาน",
-        "offices": [office(n, name="ชื่อ " * 80, type_label="ประเภท " * 30, hours="เปิด " * 100,
-                           address="ที่อยู่ " * 60, status="สถานะ " * 40, open_now=True)
-                    for n in range(15)]}}}],
-    "many-buttons": [{"text": "เลือกบริการค่ะ", "buttons": [
-        {"title": f"บริการที่มีชื่อยาวมากจริง ๆ ลำดับ {n}",
-         "payload": f"/ask_fee{{\"service\": \"s{n}\"}}"}
-        for n in range(20)]}],
-    "very-long-text": [{"text": "ง" * 12_000}],
-    "many-messages": [{"text": "จ" * 3000} for _ in range(9)] + [FEEDBACK],
-    "cards-and-texts": [{"text": f"{n}", "custom": {"card": SERVICE_CARD}} for n in range(6)]
-                       + [{"text": "ฉ" * 4000}, {"text": "ช" * 4000}, FEEDBACK],
-    "url-and-image": [{"text": "ดูเพิ่มเติม", "image": "https://example.go.th/map.png",
-                       "buttons": [{"title": "เว็บไซต์กรมการปกครอง",
-                                    "url": "https://www.dopa.go.th/", "type": "web_url"}]}],
-}
+def line_length(text: str) -> int:
+    """Length as LINE counts it: UTF-16 code units (an emoji outside the BMP counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def all_batches() -> list[tuple[str, list[dict[str, Any]]]]:
-    found = [("media-not-supported", batch) for batch in media_not_supported_turn()]
-    for name, turn in TURNS.items():
-        found += [(f"{name}[{i}]", batch) for i, batch in enumerate(build_turn(turn))]
+    found = []
+    for name in golden_names(LINE_MESSAGES):
+        found += [(f"{name}[{i}]", batch)
+                  for i, batch in enumerate(read_json(LINE_MESSAGES / f"{name}.json"))]
     return found
 
 
@@ -195,8 +138,22 @@ def test_cards_render_as_flex_instead_of_text() -> None:
     assert _types("huge-offices-card") == ["flex"]
 
 
+def test_every_turn_is_there() -> None:
+    # An empty or renamed folder would make every check above pass vacuously.
+    names = set(golden_names(LINE_MESSAGES))
+    assert {"media-not-supported", "huge-offices-card", "real-offices_hours_holiday",
+            "real-service_documents"} <= names
+    assert len(BATCHES) >= len(names)
+
+
+def test_real_cards_render_as_flex() -> None:
+    for name in golden_names(LINE_MESSAGES):
+        if name.startswith("real-"):
+            assert "flex" in _types(name), name
+
+
 def test_oversized_carousel_keeps_the_nearest_offices_that_fit() -> None:
-    [[message]] = build_turn(TURNS["huge-offices-card"])
+    [[message]] = read_json(LINE_MESSAGES / "huge-offices-card.json")
     bubbles = message["contents"]["contents"]
     assert 1 <= len(bubbles) < 12
     assert _json_bytes(message["contents"]) <= 50_000

@@ -1,5 +1,5 @@
 // Service and office cards from the `custom` payload {"card": {...}} that the
-// actions send next to the plain text (schemas: actions/cards.py).
+// actions send next to the plain text (contract: common/card.schema.json).
 
 import { el, externalLink, safeHttpUrl, telHref } from "./dom.js";
 
@@ -82,7 +82,7 @@ function distanceText(office) {
 }
 
 function isApproximate(office) {
-  return office.location_is_approximate === true || office.approximate === true;
+  return office.location_is_approximate === true;
 }
 
 function statusBadge(office) {

@@ -19,10 +19,8 @@ from app.kb.db import Database
 from app.kb.seed import run_seed
 from common.paths import GEO
 from tests.conftest import require_service
-
-FIXTURES = Path(__file__).parent / "fixtures"
-FIXTURE_KB = FIXTURES / "kb"
-FIXTURE_GEO = FIXTURES / "geo"
+# The shared fixture set, re-exported under the names these tests use.
+from tests.fixtures import FIXTURE_GEO, FIXTURE_KB, FIXTURES  # noqa: F401
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 # Local test service: trust auth, user postgres, maintenance database "test".

@@ -22,9 +22,10 @@ def test_nlu_examples_from_national_question_variants() -> None:
         "version": "3.1",
         "nlu": [
             {
-                "intent": "faq/complaint_channel",
+                "intent": "faq/complaint_channels",
                 "examples": "- ร้องเรียนที่ไหน\n- จะร้องทุกข์ต้องทำอย่างไร\n",
             },
+            {"intent": "faq/id_card_lost", "examples": "- บัตรหายทำยังไง\n"},
             {
                 "intent": "faq/office_hours",
                 "examples": "- อำเภอเปิดกี่โมง\n- ที่ว่าการอำเภอเปิดวันเสาร์ไหม\n- เวลาทำการอำเภอ\n",
@@ -37,14 +38,18 @@ def test_responses_carry_only_the_title() -> None:
     assert yaml.safe_load(export_nlu.render_responses(FIXTURE_FAQS)) == {
         "version": "3.1",
         "responses": {
-            "utter_faq/complaint_channel": [{"text": "ช่องทางร้องเรียน"}],
+            "utter_faq/complaint_channels": [{"text": "ช่องทางร้องเรียนศูนย์ดำรงธรรม"}],
+            "utter_faq/id_card_lost": [{"text": "บัตรประชาชนหาย"}],
             "utter_faq/office_hours": [{"text": "เวลาทำการของที่ว่าการอำเภอ"}],
         },
     }
 
 
 def test_a_question_under_two_faqs_is_an_error() -> None:
-    twin = {**FIXTURE_FAQS[-1], "key": "twin", "province_code": None}
+    complaints = next(
+        f for f in FIXTURE_FAQS if f["key"] == "complaint_channels" and f["province_code"] is None
+    )
+    twin = {**complaints, "key": "twin"}
     with pytest.raises(ValidationError, match="ร้องเรียนที่ไหน"):
         export_nlu.render_nlu([*FIXTURE_FAQS, twin])
 

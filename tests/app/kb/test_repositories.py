@@ -54,16 +54,24 @@ async def test_unknown_or_draft_service_is_not_found(session: AsyncSession) -> N
     session.expunge_all()
     with pytest.raises(NotFoundError):
         await services.get_service(session, "complaint")
-    assert [s.code for s in await services.list_services(session)] == ["id_card_renewal"]
+    assert [s.code for s in await services.list_services(session)] == [
+        "house_registration_copy", "id_card_lost", "id_card_renewal", "military_registration",
+        "passport",
+    ]
 
 
 async def test_list_services_by_category(session: AsyncSession) -> None:
     listed = await services.list_services(session)
     assert [(s.category, s.code) for s in listed] == [
+        ("civil_registration", "house_registration_copy"),
         ("complaint", "complaint"),
+        ("id_card", "id_card_lost"),
         ("id_card", "id_card_renewal"),
+        ("military", "military_registration"),
+        ("travel_transport", "passport"),
     ]
-    assert listed[1].effective_hotline == "1548"
+    by_code = {s.code: s for s in listed}
+    assert by_code["id_card_renewal"].effective_hotline == "1548"  # the agency's
 
 
 async def test_relationships_must_be_loaded_explicitly(session: AsyncSession) -> None:
@@ -106,7 +114,9 @@ async def test_district_office_first_then_province_offices(session: AsyncSession
     assert (chom_thong.latitude, chom_thong.longitude) == CHOM_THONG
     assert chom_thong.location_is_approximate is True
     assert (chom_thong.address, chom_thong.phone) == (None, None)
-    assert chom_thong.service_codes == ["id_card_renewal"]
+    assert chom_thong.service_codes == [
+        "house_registration_copy", "id_card_lost", "id_card_renewal", "military_registration"
+    ]
     # Hours are loaded: no lazy load is needed (or allowed) to read them.
     assert [
         (h.weekday, h.opens.isoformat(), h.closes.isoformat()) for h in chom_thong.hours[:2]

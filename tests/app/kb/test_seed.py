@@ -21,14 +21,14 @@ from tests.app.kb.conftest import FIXTURE_GEO, FIXTURE_KB, sqlite_url
 EXPECTED_ROWS = {
     "provinces": 3,
     "districts": 82,
-    "agencies": 2,
-    "office_types": 4,
-    "services": 2,
+    "agencies": 3,
+    "office_types": 9,
+    "services": 6,
     "offices": 82 + 3 + 3,
     # 2 ranges x 5 days for district offices and halls, 1 x 5 for Damrongdhama.
     "opening_hours": (82 + 3) * 10 + 3 * 5,
-    "faqs": 3,
-    "public_holidays": 5,
+    "faqs": 5,
+    "public_holidays": 7,
     "feedback": 0,
 }
 
@@ -112,7 +112,7 @@ async def test_generated_offices(db: Database) -> None:
     )
     assert (khet.latitude, khet.longitude) == (13.7564, 100.4993)  # subdistrict mean
     assert (khet.address, khet.phone, khet.location_is_approximate) == (None, None, True)
-    assert khet.service_codes == ["id_card_renewal"]
+    assert khet.service_codes == ["house_registration_copy", "id_card_lost", "id_card_renewal"]
     assert khet.updated_by == "seed" and khet.status == "published"
     assert "ตำแหน่งโดยประมาณ" in khet.source_title and "เขตพระนคร" in khet.source_title
     assert [(h.weekday, h.opens, h.closes) for h in khet.hours][:2] == [
@@ -171,14 +171,14 @@ async def test_an_officers_edit_is_never_overwritten(db: Database, kb_copy: Path
         office.phone = "053-341-000"
         office.location_is_approximate = False
         office.updated_by = "officer:50:somchai"
-        faq = await s.scalar(select(Faq).where(Faq.key == "complaint_channel"))
+        faq = await s.scalar(select(Faq).where(Faq.key == "complaint_channels"))
         faq.answer = "ร้องเรียนได้ที่ศูนย์ดำรงธรรมจังหวัดค่ะ"
         faq.updated_by = "officer:50:somchai"
     edited = await versions(db)
     # The data changes the same records, and drops the FAQ altogether.
     faqs_path = kb_copy / "faqs.yml"
     doc = yaml.safe_load(faqs_path.read_text(encoding="utf-8"))
-    doc["faqs"] = [f for f in doc["faqs"] if f["key"] != "complaint_channel"]
+    doc["faqs"] = [f for f in doc["faqs"] if f["key"] != "complaint_channels"]
     faqs_path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
 
     report = await seed(db, kb_copy)
@@ -190,9 +190,12 @@ async def test_an_officers_edit_is_never_overwritten(db: Database, kb_copy: Path
         2,
     )
     async with db.session() as s:
-        faq = await s.scalar(select(Faq).where(Faq.key == "complaint_channel"))
+        faq = await s.scalar(select(Faq).where(Faq.key == "complaint_channels"))
     assert faq is not None and faq.answer == "ร้องเรียนได้ที่ศูนย์ดำรงธรรมจังหวัดค่ะ"
-    assert await versions(db) == edited
+    # Only the FAQ's provincial override, which no officer edited, went with the data.
+    assert await versions(db) == {
+        row: version for row, version in edited.items() if row != ("faqs", "complaint_channels/50")
+    }
 
 
 async def test_seed_owned_rows_gone_from_the_data_are_deleted(db: Database, kb_copy: Path) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -11,10 +12,11 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, WebSocket, expect
 
 from common.paths import ROOT
 from app.settings import Settings, load_settings
@@ -30,6 +32,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+# A socket.io event frame: "42", an optional namespace and ack id, then [event, data].
+SOCKETIO_EVENT = re.compile(r"^42(?:/[^,]*,)?\d*(\[.*\])$", re.DOTALL)
 
 QUESTION = "ทำพาสปอร์ตต้องใช้เอกสารอะไรบ้างคะ"
 CHIANG_MAI = {"latitude": 18.7883, "longitude": 98.9853}
@@ -107,7 +111,8 @@ def require_chromium() -> None:
 
 
 class Visit:
-    """One browser context on the chat page, recording what the page fetched."""
+    """One browser context on the chat page, recording what the page fetched and
+    the cards that reached it (``bot_uttered`` frames on the socket.io websocket)."""
 
     def __init__(self, context: BrowserContext, url: str) -> None:
         self.context = context
@@ -115,12 +120,27 @@ class Visit:
         self.page: Page = context.new_page()
         self.requests: list[str] = []
         self.console_errors: list[str] = []
+        self.cards: list[dict[str, Any]] = []
         self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("websocket", self._watch)
         self.page.on(
             "console",
             lambda message: self.console_errors.append(message.text)
             if message.type == "error" else None,
         )
+
+    def _watch(self, websocket: WebSocket) -> None:
+        websocket.on("framereceived", self._frame)
+
+    def _frame(self, payload: str | bytes) -> None:
+        match = SOCKETIO_EVENT.match(payload) if isinstance(payload, str) else None
+        if match is None:
+            return
+        event, *args = json.loads(match.group(1))
+        if event == "bot_uttered" and args and isinstance(args[0], dict):
+            card = (args[0].get("custom") or {}).get("card")
+            if card is not None:
+                self.cards.append(card)
 
     def open(self) -> Page:
         self.page.goto(self.url)

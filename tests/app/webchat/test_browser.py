@@ -1,8 +1,11 @@
 """The web chat in headless Chromium, against the socket.io stand-in of Rasa.
 
 The stand-in (tests/bot/standin_rasa.py) runs this project's real socket.io
-channel inside Rasa's own app; only the choice of answer is scripted. The
-same journeys run against the trained model in test_e2e_browser.py.
+channel inside Rasa's own app; only the choice of answer is scripted. Its
+cards are the real actions' (tests/fixtures/cards/, made by
+tests/actions/test_cards.py at fixed moments on the fixture knowledge base),
+so the widget draws exactly what the actions send. The same journeys run
+against the trained model in test_e2e_browser.py.
 """
 from __future__ import annotations
 
@@ -16,14 +19,28 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from common.card import cards_in
 from tests.app.webchat.support import (
-    ARTIFACTS, CHIANG_MAI, PASSPORT, QUESTION, RASA_PYTHON, Visit, base_env, free_port,
-    response_text, running, web_server,
+    ARTIFACTS, CHIANG_MAI, QUESTION, RASA_PYTHON, Visit, base_env, free_port, response_text,
+    running, web_server,
 )
+from tests.fixtures.card_contract import CARD_MESSAGES, assert_valid_cards, read_json
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("built_page")]
 
 SILENT = "ทดสอบระบบขัดข้อง"  # the stand-in leaves it unanswered
+CARD_REQUEST = "ทดสอบการ์ด "  # + a name in tests/fixtures/cards: the stand-in sends those cards
+# The real actions' answer to QUESTION on the fixture knowledge base.
+PASSPORT_NAME = "ทำหนังสือเดินทาง"
+PASSPORT_DOCUMENTS = ["บัตรประจำตัวประชาชนตัวจริง"]
+GOVERNMENT_HOURS = "จันทร์–ศุกร์ 08:30–12:00, 13:00–16:30 น. ปิดวันหยุดราชการ"
+
+
+def fed_cards(name: str) -> list[dict[str, Any]]:
+    """The recorded real cards the stand-in will feed the widget, checked against the contract."""
+    messages: list[dict[str, Any]] = read_json(CARD_MESSAGES / f"{name}.json")
+    assert assert_valid_cards(messages) >= 1
+    return cards_in(messages)
 
 
 @pytest.fixture(scope="module")
@@ -74,9 +91,11 @@ def test_conversation_with_card_feedback_and_reload(visit: Visit) -> None:
     card = page.locator("#log article.card-service")
     expect(card).to_be_visible()
     expect(page.locator("#typing")).to_be_hidden()
-    expect(card.locator("h2")).to_have_text(PASSPORT["name_th"])
+    [fed] = fed_cards("service_documents_passport")
+    assert (fed["name"], fed["lines"]) == (PASSPORT_NAME, PASSPORT_DOCUMENTS)
+    expect(card.locator("h2")).to_have_text(PASSPORT_NAME)
     expect(card.locator(".card-aspect")).to_have_text("เอกสารที่ต้องใช้")
-    expect(card.locator(".card-lines li")).to_have_text(PASSPORT["documents"])
+    expect(card.locator(".card-lines li")).to_have_text(PASSPORT_DOCUMENTS)
     expect(card.locator(".card-fact", has_text="ค่าธรรมเนียม")).to_contain_text("1,000 บาท")
     expect(card.locator(".card-source")).to_contain_text("ที่มา: กรมการกงสุล กระทรวงการต่างประเทศ")
     # The answer's plain text came with the card: it is not shown a second time.
@@ -99,7 +118,7 @@ def test_conversation_with_card_feedback_and_reload(visit: Visit) -> None:
     session_id = visit.session_id()
     page.reload()
     expect(page.locator("#connection-status")).to_have_text("เชื่อมต่อแล้ว พิมพ์คำถามได้เลยค่ะ")
-    expect(page.locator("#log article.card-service h2")).to_have_text(PASSPORT["name_th"])
+    expect(page.locator("#log article.card-service h2")).to_have_text(PASSPORT_NAME)
     expect(page.locator("#log .message-user")).to_have_text(
         ["คุณ: " + QUESTION, "คุณ: มีประโยชน์"]
     )
@@ -189,16 +208,58 @@ def test_location_finds_the_nearest_office(browser: Browser, chat_url: str) -> N
         page = visit.open()
         page.get_by_role("button", name="ส่งตำแหน่งของฉัน").click()
         expect(page.locator("#log .message-user").last).to_have_text("คุณ: ส่งตำแหน่งที่ตั้งของฉัน")
+        fed_cards("offices_nearest_working_day")
         card = page.locator("#log article.card-offices")
-        expect(card.locator(".office-name")).to_have_text("ที่ว่าการอำเภอเมืองเชียงใหม่")
-        expect(card.locator(".office-type")).to_have_text("ที่ว่าการอำเภอ")
-        expect(card.locator(".office-approximate")).to_have_text("ตำแหน่งโดยประมาณ")
-        expect(card.locator(".card-fact", has_text="เวลาทำการ")).to_contain_text("จันทร์–ศุกร์ 08:30–16:30")
-        link = card.get_by_role("link", name="ดูแผนที่ ที่ว่าการอำเภอเมืองเชียงใหม่")
+        expect(card.locator(".office-name")).to_have_text(
+            ["ที่ว่าการอำเภอจอมทอง", "ที่ว่าการอำเภอดอยหล่อ", "ที่ว่าการอำเภอแม่วาง"]
+        )
+        nearest = card.locator(".office").first
+        expect(nearest.locator(".office-type")).to_have_text("ที่ว่าการอำเภอ")
+        expect(nearest.locator(".office-approximate")).to_have_text("ตำแหน่งโดยประมาณ")
+        expect(nearest.locator(".card-fact", has_text="ระยะทาง").locator("dd")).to_have_text(
+            "ประมาณ 1.0 กม."
+        )
+        link = card.get_by_role("link", name="ดูแผนที่ ที่ว่าการอำเภอจอมทอง")
         assert (link.get_attribute("href") or "").startswith("https://www.google.com/maps/search/")
         assert link.get_attribute("rel") == "noopener noreferrer"
     finally:
         context.close()
+
+
+def test_real_office_cards_show_hours_open_now_and_holidays(visit: Visit) -> None:
+    """The real actions' office cards at three moments: a working morning, an evening, a holiday."""
+    page = visit.open()
+    moments = {
+        "offices_nearest_working_day": ("open", "เปิดอยู่ พักเที่ยง 12:00–13:00 น. ปิด 16:30 น."),
+        "offices_hours_evening": ("closed", "ปิดแล้ว เปิดวันพุธ 08:30 น."),
+        "offices_hours_holiday": (
+            "closed",
+            "ปิดวันนี้ (วันหยุดราชการ: วันหยุดชดเชยวันพ่อแห่งชาติ) เปิดวันอังคาร 08:30 น.",
+        ),
+    }
+    for index, (name, (state, status)) in enumerate(moments.items()):
+        [fed] = fed_cards(name)
+        assert fed["offices"][0]["status"] == status
+        visit.ask(CARD_REQUEST + name)
+        card = page.locator("#log article.card-offices").nth(index)
+        first = card.locator(".office").first
+        expect(first.locator(f".office-status-{state}")).to_have_text(status)
+        expect(first.locator(".card-fact", has_text="เวลาทำการ").locator("dd")).to_have_text(
+            GOVERNMENT_HOURS
+        )
+        expect(card.locator(".office")).to_have_count(len(fed["offices"]))
+    # The channel passed the actions' cards to the widget unchanged, contract and all.
+    assert visit.cards == [fed_cards(name)[0] for name in moments]
+    assert_valid_cards([{"custom": {"card": card}} for card in visit.cards])
+    holiday = page.locator("#log article.card-offices").nth(2)
+    expect(holiday.locator("h2")).to_have_text("เวลาทำการของสำนักงานในอำเภอเมืองเชียงใหม่")
+    expect(holiday.locator(".office-status-open")).to_have_count(0)
+
+    extra = page.evaluate("() => { const l = document.getElementById('log');"
+                          " return l.scrollHeight - l.clientHeight; }")
+    page.set_viewport_size({"width": 412, "height": min(915 + extra, 4000)})
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "webchat-real-office-cards.png"))
 
 
 def test_location_denied_is_answered_politely(visit: Visit) -> None:

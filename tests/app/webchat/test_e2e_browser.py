@@ -19,6 +19,7 @@ from tests.e2e.conftest import running_stack
 from tests.app.webchat.support import (
     ARTIFACTS, CHIANG_MAI, PASSPORT, QUESTION, Visit, response_text,
 )
+from tests.fixtures.card_contract import assert_valid_cards
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.usefixtures("built_page")]
 
@@ -68,6 +69,10 @@ def test_question_card_feedback_reload_with_the_trained_model(visit: Visit) -> N
     expect(offices).to_be_visible(timeout=30000)
     assert offices.locator(".office-name").count() >= 1
     expect(offices.locator(".office-name").first).not_to_be_empty()
+
+    # Every card the real stack sent the widget keeps the contract.
+    assert {card["type"] for card in visit.cards} == {"service", "offices"}
+    assert_valid_cards([{"custom": {"card": card}} for card in visit.cards])
 
     ARTIFACTS.mkdir(exist_ok=True)
     extra = page.evaluate("() => { const l = document.getElementById('log');"

@@ -17,13 +17,15 @@ from bot.channels.line_messages import (
     tel_uri,
     truncate,
 )
+from tests.fixtures.card_contract import CARD_MESSAGES, card_errors, read_json
 
 
 def office(n: int, **fields: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
-        "code": f"o{n}", "name": f"ที่ว่าการอำเภอทดสอบ {n}", "type_label": "ที่ว่าการอำเภอ",
+        "code": f"district_office:50{n:02d}", "name": f"ที่ว่าการอำเภอทดสอบ {n}",
+        "type_label": "ที่ว่าการอำเภอ",
         "distance_km": 1.0 + n, "location_is_approximate": False, "address": None,
-        "hours": "จันทร์–ศุกร์ 08:30–16:30 ปิดวันหยุดราชการ", "open_now": True,
+        "hours": "จันทร์–ศุกร์ 08:30–16:30 น. ปิดวันหยุดราชการ", "open_now": True,
         "status": "เปิดอยู่ ปิด 16:30 น.", "phone": None,
         "map_url": "https://www.google.com/maps/search/?api=1&query=18.79,98.98",
         "latitude": 18.79, "longitude": 98.98,
@@ -33,13 +35,27 @@ def office(n: int, **fields: Any) -> dict[str, Any]:
 
 
 SERVICE_CARD: dict[str, Any] = {
-    "type": "service", "code": "id_card_renew", "name": "บัตรประจำตัวประชาชน",
+    "type": "service", "code": "id_card_renewal", "name": "บัตรประจำตัวประชาชน",
     "aspect": "documents", "title": "เอกสารที่ต้องใช้",
     "lines": ["บัตรประจำตัวประชาชนใบเดิม", "สูติบัตร (กรณีทำบัตรครั้งแรก)"],
     "fee": "100 บาท", "processing_time": None,
     "source": "ที่มา: กรมการปกครอง (ตรวจสอบ 24 พ.ย. 2569)",
     "source_url": "https://www.bora.dopa.go.th/", "checked_on": "2026-11-24", "hotline": "1548",
 }
+
+
+def test_the_sample_cards_keep_the_contract() -> None:
+    offices = [office(1), office(2, open_now=False, location_is_approximate=True),
+               office(3, open_now=None, status="ไม่มีข้อมูลเวลาทำการ", map_url=None)]
+    assert card_errors(SERVICE_CARD) == []
+    assert card_errors({"type": "offices", "title": "สำนักงาน", "offices": offices}) == []
+
+
+def _real_card(name: str, index: int = 0) -> dict[str, Any]:
+    """A card message the real actions sent (kept by tests/actions/test_cards.py)."""
+    message: dict[str, Any] = read_json(CARD_MESSAGES / f"{name}.json")[index]
+    assert card_errors(message["custom"]["card"]) == []
+    return message
 
 
 def _texts_in(node: Any) -> list[str]:
@@ -199,6 +215,28 @@ def test_service_card_becomes_a_bubble_instead_of_the_text() -> None:
     ]
 
 
+def test_real_office_card_on_a_holiday_says_closed_and_when_it_opens() -> None:
+    message = _real_card("offices_hours_holiday")
+    [[flex, _]] = build_turn([message, {"text": "คำตอบนี้เป็นประโยชน์ไหมคะ"}])
+    assert flex["altText"] == message["text"]
+    first = flex["contents"]["contents"][0]
+    assert _texts_in(first["body"]) == [
+        "ที่ว่าการอำเภอเมืองเชียงใหม่", "ที่ว่าการอำเภอ", "ปิดอยู่",
+        "ปิดวันนี้ (วันหยุดราชการ: วันหยุดชดเชยวันพ่อแห่งชาติ) เปิดวันอังคาร 08:30 น.",
+        "เวลาทำการ", "จันทร์–ศุกร์ 08:30–12:00, 13:00–16:30 น. ปิดวันหยุดราชการ",
+    ]
+    assert [a["label"] for a in _actions(first["footer"])] == ["แผนที่ (โดยประมาณ)"]
+
+
+def test_real_office_card_on_a_working_morning_says_open() -> None:
+    [[flex]] = build_turn([_real_card("offices_nearest_working_day")])
+    first = flex["contents"]["contents"][0]
+    assert _texts_in(first["body"])[:6] == [
+        "ที่ว่าการอำเภอจอมทอง", "ที่ว่าการอำเภอ", "เปิดอยู่",
+        "เปิดอยู่ พักเที่ยง 12:00–13:00 น. ปิด 16:30 น.", "ระยะทาง", "ประมาณ 1.0 กม.",
+    ]
+
+
 def test_service_card_without_hotline_or_url_has_no_footer() -> None:
     card = {**SERVICE_CARD, "hotline": None, "source_url": None, "fee": None, "lines": []}
     bubble = card_message(card, "ข้อความ")["contents"]  # type: ignore[index]
@@ -227,14 +265,14 @@ def test_office_bubble_shows_badge_distance_hours_and_buttons() -> None:
         office(1, phone="053 112 345", distance_km=3.214),
         office(2, open_now=False, status="ปิดแล้ว เปิดพรุ่งนี้ 08:30 น.",
                location_is_approximate=True, distance_km=12.0),
-        office(3, open_now=None, status="", distance_km=None, map_url=None),
+        office(3, open_now=None, status="ไม่มีข้อมูลเวลาทำการ", distance_km=None, map_url=None),
     ]}
     message = card_message(card, "ใกล้คุณ")
     assert message is not None
     first, second, third = message["contents"]["contents"]
     assert _texts_in(first["body"]) == [
         "ที่ว่าการอำเภอทดสอบ 1", "ที่ว่าการอำเภอ", "เปิดอยู่", "เปิดอยู่ ปิด 16:30 น.",
-        "ระยะทาง", "3.2 กม.", "เวลาทำการ", "จันทร์–ศุกร์ 08:30–16:30 ปิดวันหยุดราชการ",
+        "ระยะทาง", "3.2 กม.", "เวลาทำการ", "จันทร์–ศุกร์ 08:30–16:30 น. ปิดวันหยุดราชการ",
     ]
     assert _actions(first["footer"]) == [
         {"type": "uri", "label": "โทร", "uri": "tel:053112345"},
@@ -246,7 +284,8 @@ def test_office_bubble_shows_badge_distance_hours_and_buttons() -> None:
     # No phone: no call button; an estimated pin says so on the map button.
     assert [a["label"] for a in _actions(second["footer"])] == ["แผนที่ (โดยประมาณ)"]
     assert "footer" not in third
-    assert _texts_in(third["body"])[:3] == ["ที่ว่าการอำเภอทดสอบ 3", "ที่ว่าการอำเภอ", "เวลาทำการ"]
+    assert _texts_in(third["body"])[:4] == [
+        "ที่ว่าการอำเภอทดสอบ 3", "ที่ว่าการอำเภอ", "ไม่มีข้อมูลเวลาทำการ", "เวลาทำการ"]
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,8 @@ from bot.nlu.entity_extractor import GazetteerEntityExtractor
 from bot.nlu.tokenizer import ThaiTokenizer
 from common.paths import DATA
 
-FIXTURES = Path(__file__).parent / "fixtures"
+# The shared fixture set (tests/fixtures): its kb/ is the knowledge base here too.
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def make_data_root(target: Path) -> Path:

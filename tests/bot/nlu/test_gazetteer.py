@@ -48,8 +48,8 @@ def test_every_province_and_district_is_named(gazetteer: Gazetteer) -> None:
 
 
 def test_size(gazetteer: Gazetteer) -> None:
-    """Fixture knowledge base: 5 services, 9 office types (figures quoted in the report)."""
-    assert len(gazetteer.entries) == 3086
+    """Fixture knowledge base: 6 services, 9 office types (figures quoted in the report)."""
+    assert len(gazetteer.entries) == 3091
     assert len(gazetteer.dictionary) == 1142
 
 
