@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from common.paths import ROOT
 
-MIGRATIONS = ROOT / "bot" / "kb" / "migrations"
+MIGRATIONS = ROOT / "app" / "kb" / "migrations"
 
 
 def alembic_config(url: str | None = None) -> Config:
