@@ -13,7 +13,6 @@ The files are sorted and stable: an unchanged database writes the same bytes.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Iterable
 from datetime import date
@@ -23,12 +22,11 @@ from typing import Any
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import BotError
 from app.kb.content import spec
-from app.kb.db import Database, create_database
+from app.kb.command import run_with_database
+from app.kb.db import Database
 from app.kb.models import ContentKind
 from app.kb.repositories.published import all_published
-from app.settings import get_settings
 
 Data = dict[str, Any]
 
@@ -193,25 +191,16 @@ async def export(db: Database, out: Path) -> list[Path]:
     return written
 
 
-async def _main(out: Path) -> None:
-    db = create_database(get_settings())
-    try:
-        written = await export(db, out)
-    finally:
-        await db.dispose()
-    print(f"wrote {len(written)} files under {out}")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.kb.export", description=__doc__)
     parser.add_argument("--out", type=Path, required=True, help="folder to write (created)")
     args = parser.parse_args(argv)
-    try:
-        asyncio.run(_main(args.out))
-    except BotError as exc:
-        print(f"export failed: {exc}", file=sys.stderr)
-        return 1
-    return 0
+
+    async def action(db: Database) -> None:
+        written = await export(db, args.out)
+        print(f"wrote {len(written)} files under {args.out}")
+
+    return run_with_database(action, "export")
 
 
 if __name__ == "__main__":
