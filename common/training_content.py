@@ -7,9 +7,10 @@ Standard library only: both environments import it.
 Under the training data root (``data``):
 
 - ``nlu/content/faq.yml``: Rasa NLU training data, the retrieval intent
-  ``faq/<key>`` with each national FAQ's question variants, and the
-  ``utter_faq/<key>`` responses (titles only: answers are read at run time).
-  Rasa fingerprints it as training data.
+  ``faq/<key>`` with each national FAQ's question variants, and
+  ``nlu/content/responses/faq.yml`` the ``utter_faq/<key>`` responses (titles
+  only: answers are read at run time). Two files, as Rasa reads a file with
+  responses as a domain file too. Rasa fingerprints both as training data.
 - ``nlu/content/terms.yml``: not Rasa training data (no ``nlu:`` key), read by
   the gazetteer, tokenizer and domain vocabulary: ``services`` and
   ``office_types`` map a code to the names citizens use (name first, then
@@ -25,6 +26,7 @@ from pathlib import PurePosixPath
 
 CONTENT_DIR = PurePosixPath("nlu/content")
 FAQ_FILE = CONTENT_DIR / "faq.yml"
+FAQ_RESPONSES_FILE = CONTENT_DIR / "responses" / "faq.yml"
 TERMS_FILE = CONTENT_DIR / "terms.yml"
 
 SERVICES = "services"

@@ -1,13 +1,12 @@
 """Training data that comes from content, exported from the published database.
 
 ``python -m app.kb.export_training [--data-dir DIR]`` (``make model`` runs it
-after seeding and before ``rasa train``) writes the two files of
+after seeding and before ``rasa train``) writes the files of
 ``common.training_content``:
 
 - ``nlu/content/faq.yml``: intent ``faq/<key>`` with each national FAQ's
-  question variants, and ``utter_faq/<key>`` with its title only (the answer
-  is read from the knowledge base at run time, so editing it needs no
-  retraining of the ResponseSelector's examples);
+  question variants; ``nlu/content/responses/faq.yml``: ``utter_faq/<key>``
+  with its title only (the answer is read from the knowledge base at run time);
 - ``nlu/content/terms.yml``: service and office type names and aliases (the
   gazetteer, the tokenizer's dictionary) and the knowledge base's texts (the
   domain vocabulary).
@@ -39,6 +38,7 @@ from common.paths import DATA
 from common.training_content import (
     DOMAIN_TEXTS,
     FAQ_FILE,
+    FAQ_RESPONSES_FILE,
     OFFICE_TYPES,
     SERVICES,
     TERMS_FILE,
@@ -64,7 +64,7 @@ def _one_line(text: str) -> str:
 
 
 def render_faq(faqs: list[Record]) -> str:
-    """The FAQ training data; an example listed under two keys is an error in the data.
+    """The FAQ NLU training data; an example listed under two keys is an error in the data.
 
     Raises:
         ValidationError: a FAQ has no question variants, or two FAQs share one.
@@ -84,8 +84,13 @@ def render_faq(faqs: list[Record]) -> str:
                     f"question {example!r} is under faq {other!r} and {faq['key']!r}"
                 )
             lines.append(f"      - {example}")
-    lines.append("responses:")
-    for faq in national:
+    return "\n".join(lines) + "\n"
+
+
+def render_faq_responses(faqs: list[Record]) -> str:
+    """``utter_faq/<key>`` with the FAQ's title only."""
+    lines = [HEADER + 'version: "3.1"', "responses:"]
+    for faq in _national(faqs):
         # JSON strings are valid YAML double-quoted scalars.
         title = json.dumps(_one_line(faq["title"]), ensure_ascii=False)
         lines += [f"  utter_faq/{faq['key']}:", f"    - text: {title}"]
@@ -143,8 +148,10 @@ async def render(session: AsyncSession) -> dict[Path, str]:
         content = spec(kind)
         return [content.to_data(r) for r in await all_published(session, kind)]
 
+    faqs = await records(ContentKind.FAQ)
     return {
-        Path(FAQ_FILE): render_faq(await records(ContentKind.FAQ)),
+        Path(FAQ_FILE): render_faq(faqs),
+        Path(FAQ_RESPONSES_FILE): render_faq_responses(faqs),
         Path(TERMS_FILE): render_terms(
             await records(ContentKind.SERVICE),
             await records(ContentKind.OFFICE_TYPE),

@@ -15,7 +15,7 @@ from app.kb.models import ContentKind
 from app.kb.repositories import editing
 from app.kb.seed.sources import read_faqs
 from app.settings import get_settings
-from common.training_content import FAQ_FILE, TERMS_FILE
+from common.training_content import FAQ_FILE, FAQ_RESPONSES_FILE, TERMS_FILE
 from tests.app.kb.conftest import FIXTURE_KB, sqlite_url
 
 FIXTURE_FAQS = read_faqs(FIXTURE_KB / "faqs.yml")
@@ -46,6 +46,9 @@ def test_faq_examples_from_national_question_variants_and_titles_as_responses() 
                 "examples": "- อำเภอเปิดกี่โมง\n- ที่ว่าการอำเภอเปิดวันเสาร์ไหม\n- เวลาทำการอำเภอ\n",
             },
         ],
+    }
+    assert yaml.safe_load(export_training.render_faq_responses(FIXTURE_FAQS)) == {
+        "version": "3.1",
         "responses": {
             "utter_faq/complaint_channel": [{"text": "ช่องทางร้องเรียน"}],
             "utter_faq/office_hours": [{"text": "เวลาทำการของที่ว่าการอำเภอ"}],
@@ -61,7 +64,7 @@ def test_a_question_under_two_faqs_is_an_error() -> None:
 
 async def test_terms_from_the_published_database(db: Database, tmp_path: Path) -> None:
     written = await export_training.export_training(db, tmp_path)
-    assert written == [tmp_path / FAQ_FILE, tmp_path / TERMS_FILE]
+    assert written == [tmp_path / FAQ_FILE, tmp_path / FAQ_RESPONSES_FILE, tmp_path / TERMS_FILE]
     terms = yaml.safe_load((tmp_path / TERMS_FILE).read_text(encoding="utf-8"))
     assert terms["services"] == {
         "complaint": ["ร้องเรียนร้องทุกข์", "Complaints", "ร้องเรียน", "ร้องทุกข์"],
@@ -87,7 +90,7 @@ async def test_published_alias_and_variant_reach_the_training_data_drafts_do_not
     db: Database, tmp_path: Path
 ) -> None:
     await export_training.export_training(db, tmp_path)
-    before = {p: (tmp_path / p).read_bytes() for p in (FAQ_FILE, TERMS_FILE)}
+    before = {p: (tmp_path / p).read_bytes() for p in (FAQ_FILE, FAQ_RESPONSES_FILE, TERMS_FILE)}
     async with db.session() as s:
         office = await editing.create_draft(
             s, ContentKind.OFFICE, {"code": "district_office:5002", "phone": "053-341-000"},
@@ -122,7 +125,7 @@ async def test_published_alias_and_variant_reach_the_training_data_drafts_do_not
         )
         await editing.publish(s, faq.id, EDITOR, "คำถามที่ประชาชนถามบ่อย")
     written = await export_training.export_training(db, tmp_path)
-    assert written == [tmp_path / FAQ_FILE, tmp_path / TERMS_FILE]
+    assert written == [tmp_path / FAQ_FILE, tmp_path / TERMS_FILE]  # titles unchanged
     terms = yaml.safe_load((tmp_path / TERMS_FILE).read_text(encoding="utf-8"))
     assert terms["services"]["id_card_renewal"][-1] == "บัตรปชช.หมดอายุ"
     nlu = yaml.safe_load((tmp_path / FAQ_FILE).read_text(encoding="utf-8"))["nlu"]
