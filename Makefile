@@ -49,9 +49,13 @@ seed: $(APP_VENV)/.installed
 web:
 	bash scripts/build_web.sh
 
-# Rasa compares fingerprints of config, domain and data with the last model and
-# only retrains what changed, so running this on every start is cheap.
-model: $(RASA_VENV)/.installed
+# Training data that comes from content (FAQ questions, service and office
+# names, the domain vocabulary's texts) is exported from the published
+# knowledge base into data/nlu/content first; it is rewritten only when it
+# changed. Rasa compares fingerprints of config, domain and data with the last
+# model and only retrains what changed, so running this on every start is cheap.
+model: $(RASA_VENV)/.installed seed
+	PYTHONPATH=$(CURDIR) $(APP_PY) -m app.kb.export_training
 	PYTHONPATH=$(CURDIR) $(RASA) train --fixed-model-name thai-assistant --out models --quiet
 
 run: env model seed web

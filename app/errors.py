@@ -30,3 +30,15 @@ class ValidationError(BotError):
     """Input from a client failed validation."""
 
     code = "invalid"
+
+
+class ConflictError(BotError):
+    """A change was made against a version that is no longer current."""
+
+    code = "conflict"
+
+
+class ForbiddenError(BotError):
+    """The caller may not change this record (outside the editor's province)."""
+
+    code = "forbidden"

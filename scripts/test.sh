@@ -28,6 +28,7 @@ run "app env: unit and service tests" $APP_PY -m pytest -q tests --ignore=tests/
 
 # Data checks and the trained model.
 run "seed knowledge base" $APP_PY -m app.kb.seed
+run "export training content" $APP_PY -m app.kb.export_training
 run "rasa data validate" .venv/rasa/bin/rasa data validate --fail-on-warnings --quiet
 run "train (only what changed)" .venv/rasa/bin/rasa train --fixed-model-name thai-assistant --out models --quiet
 run "story tests" .venv/rasa/bin/rasa test core --stories tests/test_stories.yml --model models/thai-assistant.tar.gz --e2e --fail-on-prediction-errors --out test-artifacts/core --quiet

@@ -7,13 +7,13 @@ foreign to government services. Out-of-scope messages were the most missed
 intent in cross-validation.
 
 The domain vocabulary is every word of the knowledge base's own texts
-(service records, offices, agencies, holidays, FAQ answers: ``data/kb``) and
-of the assistant's responses (``domain.yml``), the gazetteer's terms and
-PyThaiNLP's Thai stop words (FAQ question variants are training examples, and
-count as such, below). Built at training time and stored in the model; the
-knowledge base's files are not part of the model's fingerprint, so editing a
-record never forces retraining (a slightly older vocabulary is still a good
-hint).
+(service records, office types, agencies, holidays, FAQ titles and answers,
+exported from the published database into ``nlu/content/terms.yml`` when
+training, see ``common.training_content``) and of the assistant's responses
+(``domain.yml``), the gazetteer's terms and PyThaiNLP's Thai stop words (FAQ
+question variants are training examples, and count as such, below). Built at
+training time and stored in the model; the exported texts are part of the
+component's fingerprint, so a published change to them retrains it.
 
 With ``example_count`` k > 0 (config.yml: 2), a word also belongs to the
 vocabulary when at least k training examples of in-domain intents (all but
@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Set as AbstractSet
 from pathlib import Path
-from typing import Any, Dict, List, Text, Type
+from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
 import scipy.sparse
@@ -54,18 +54,15 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import stored
+from bot.nlu.gazetteer import domain_texts_of, read_terms, sources_fingerprint
 from bot.nlu.tokenizer import ThaiSegmenter, segmenter_from_data
 
-KB_FOLDER = "kb"
-# Keys whose texts are NLU training examples, not the knowledge base's own words.
-EXAMPLE_KEYS = frozenset({"question_variants"})
 SENTENCE_COUNTS = (1, 2)
 
 
 def domain_texts(data_root: str | Path, domain: str | Path) -> Iterator[str]:
-    """Every string of the knowledge-base files (but training examples) and the responses."""
-    for path in sorted((Path(data_root) / KB_FOLDER).rglob("*.yml")):
-        yield from _strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+    """The exported texts of the knowledge base (but training examples) and the responses."""
+    yield from domain_texts_of(read_terms(data_root))
     responses = yaml.safe_load(Path(domain).read_text(encoding="utf-8")).get("responses") or {}
     yield from _strings(responses)
 
@@ -74,9 +71,8 @@ def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
-        for key, item in value.items():
-            if key not in EXAMPLE_KEYS:
-                yield from _strings(item)
+        for item in value.values():
+            yield from _strings(item)
     elif isinstance(value, list):
         for item in value:
             yield from _strings(item)
@@ -126,6 +122,11 @@ class DomainVocabularyFeaturizer(SparseFeaturizer, GraphComponent):
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
         pass
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Retrain when the exported content changes, though Rasa does not read it."""
+        return sources_fingerprint(config.get("data_root") or cls.get_default_config()["data_root"])
 
     def __init__(
         self,

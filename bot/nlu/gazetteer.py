@@ -6,8 +6,9 @@ Built at training time from the repository data under ``data_root``:
   bare and with their administrative prefix (จังหวัด/จ., อำเภอ/อ., เขต);
 - ``nlu/lookups/gazetteer.yml``: province nicknames, the prefixes, "อำเภอเมือง",
   district names that need a prefix, form numbers and abbreviations;
-- ``kb/office_types.yml``: office type keys with ``name_th`` and ``aliases``;
-- ``kb/services/*.yml``: service ``code``, ``name_th``, ``name_en``, ``aliases``.
+- ``nlu/content/terms.yml`` (``common.training_content``), exported from the
+  published knowledge base when training: office type codes and service codes
+  with the names citizens use (``name_th``, ``name_en``, aliases).
 
 The result is a list of entries ``term → (entity, canonical values)`` for the
 extractor and a list of dictionary terms for the tokenizer: names of places
@@ -33,6 +34,8 @@ from typing import Any
 
 import rasa.shared.utils.io
 
+from common.training_content import DOMAIN_TEXTS, OFFICE_TYPES, SERVICES, TERMS_FILE
+
 logger = logging.getLogger(__name__)
 
 PROVINCE = "province"
@@ -46,8 +49,7 @@ _CAPITAL_PREFIX = "เมือง"
 
 PROVINCES_CSV = Path("geo/provinces.csv")
 DISTRICTS_CSV = Path("geo/districts.csv")
-OFFICE_TYPES_YML = Path("kb/office_types.yml")
-SERVICES_DIR = Path("kb/services")
+TERMS_YML = Path(TERMS_FILE)
 GAZETTEER_YML = Path("nlu/lookups/gazetteer.yml")
 NORMALISATION_YML = Path("nlu/lookups/normalisation.yml")
 
@@ -252,45 +254,50 @@ def _add_districts(
             builder.add(term, DISTRICT, code, dictionary=False)
 
 
-def _office_types(data: Any) -> Mapping[str, Any]:
-    if isinstance(data, Mapping) and isinstance(data.get("office_types"), Mapping):
-        return data["office_types"]
-    if isinstance(data, Mapping):
-        return data
-    return {}
+def read_terms(data_root: str | Path) -> dict[str, Any]:
+    """The content terms exported from the knowledge base (``common.training_content``).
+
+    Raises:
+        FileNotFoundError: the file was not exported; training without it would
+            give a model that knows no service.
+        ValueError: it is not a mapping.
+    """
+    path = Path(data_root) / TERMS_YML
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} is missing: export it from the knowledge base with "
+            "`python -m app.kb.export_training` (make model does)"
+        )
+    terms = _read_yaml(path)
+    if not isinstance(terms, Mapping):
+        raise ValueError(f"{path} must be a mapping")
+    return dict(terms)
 
 
-def _add_office_types(builder: _Builder, data_root: Path) -> None:
-    data = _read_yaml(data_root / OFFICE_TYPES_YML)
-    if data is None:
-        logger.warning(
-            "No %s under %s: no office types in the gazetteer", OFFICE_TYPES_YML, data_root
-        )
-    for key, record in _office_types(data).items():
-        if not isinstance(record, Mapping):
-            raise ValueError(f"office type {key!r} must be a mapping")
-        names = [str(record.get("name_th") or "")] + _strings(
-            record.get("aliases"), f"office type {key}.aliases"
-        )
+def _names_by_code(terms: Mapping[str, Any], kind: str) -> dict[str, list[str]]:
+    table = terms.get(kind) or {}
+    if not isinstance(table, Mapping):
+        raise ValueError(f"{TERMS_YML}: {kind} must map a code to its names")
+    return {str(code): _strings(names, f"{kind}.{code}") for code, names in table.items()}
+
+
+def domain_texts_of(terms: Mapping[str, Any]) -> list[str]:
+    """The knowledge base's texts, for the domain vocabulary."""
+    return _strings(terms.get(DOMAIN_TEXTS), f"{TERMS_YML}: {DOMAIN_TEXTS}")
+
+
+def _add_office_types(builder: _Builder, terms: Mapping[str, Any]) -> None:
+    for code, names in _names_by_code(terms, OFFICE_TYPES).items():
         for name in names:
-            builder.add(name, OFFICE_TYPE, str(key))
+            builder.add(name, OFFICE_TYPE, code)
 
 
-def service_files(data_root: str | Path) -> list[Path]:
-    return sorted((Path(data_root) / SERVICES_DIR).glob("*.yml"))
-
-
-def _add_services(builder: _Builder, data_root: Path) -> None:
-    for path in service_files(data_root):
-        record = _read_yaml(path)
-        if not isinstance(record, Mapping) or not record.get("code"):
-            raise ValueError(f"{path} has no service code")
-        code = str(record["code"])
-        names = [str(record.get("name_th") or ""), str(record.get("name_en") or "")]
+def _add_services(builder: _Builder, terms: Mapping[str, Any]) -> None:
+    for code, names in _names_by_code(terms, SERVICES).items():
         # Service names are phrases of ordinary words ("บัตรประชาชน" + "หาย"): the
         # tokenizer keeps their words apart for the intent classifier and the
         # extractor matches them as token sequences, longest first.
-        for name in names + _strings(record.get("aliases"), f"{path.name}: aliases"):
+        for name in names:
             builder.add(name, SERVICE, code, dictionary=False)
 
 
@@ -312,33 +319,42 @@ def build_gazetteer(data_root: str | Path) -> Gazetteer:
     """Read every gazetteer source under ``data_root``.
 
     Raises:
-        FileNotFoundError: the province or district table is missing.
-        ValueError: a lookup names an unknown province code or district, or a
-            service file has no code.
+        FileNotFoundError: the province or district table, or the exported
+            content terms, are missing.
+        ValueError: a lookup names an unknown province code or district.
     """
     root = Path(data_root)
     lookups = read_lookups(root)
+    terms = read_terms(root)
     builder = _Builder()
     for kind, prefixes in _prefixes(lookups).items():
         for prefix in _strings(prefixes, f"prefixes.{kind}"):
             builder.add_dictionary_term(prefix)
     province_names = _add_provinces(builder, root, lookups)
     _add_districts(builder, root, lookups, province_names)
-    _add_office_types(builder, root)
-    _add_services(builder, root)
+    _add_office_types(builder, terms)
+    _add_services(builder, terms)
     _add_abbreviations(builder, lookups)
     return builder.build()
 
 
 def source_files(data_root: str | Path) -> list[Path]:
-    """Every file the gazetteer and the normaliser read, existing or not."""
+    """Every file the gazetteer, the normaliser and the domain vocabulary read."""
     root = Path(data_root)
-    fixed = [PROVINCES_CSV, DISTRICTS_CSV, OFFICE_TYPES_YML, GAZETTEER_YML, NORMALISATION_YML]
-    return [root / path for path in fixed] + service_files(root)
+    return [
+        root / path
+        for path in (PROVINCES_CSV, DISTRICTS_CSV, GAZETTEER_YML, NORMALISATION_YML, TERMS_YML)
+    ]
 
 
 def sources_fingerprint(data_root: str | Path) -> str:
-    """Hash of the gazetteer sources, so Rasa retrains when any of them changes."""
+    """Hash of the gazetteer sources, so Rasa retrains when any of them changes.
+
+    Content reaches training only through the exported ``TERMS_YML`` (and the
+    FAQ training data, which Rasa fingerprints itself): a change to published
+    content that training uses retrains; an unchanged export, or a change to
+    what training does not use (an office's phone number), does not.
+    """
     digest = hashlib.sha256()
     root = Path(data_root)
     for path in source_files(root):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, MetaData, String
@@ -20,10 +21,16 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-SEED_USER = "seed"
-PUBLISHED = "published"
-DRAFT = "draft"
-STATUSES = (PUBLISHED, DRAFT)
+
+class Origin(StrEnum):
+    """Who owns a published record: the seed files, or the editors.
+
+    A record the seed inserted stays the seed's until an editor publishes a
+    change to it; from then on the seed never writes to it again.
+    """
+
+    SEED = "seed"
+    EDITOR = "editor"
 
 # JSONB on PostgreSQL (indexable, compact); plain JSON text elsewhere.
 JSONType = JSON().with_variant(JSONB(), "postgresql")
@@ -77,17 +84,18 @@ class Sourced:
 
 
 class Audited(Sourced, Timestamps):
-    """Source, optimistic-locking version and who changed the record last.
+    """Source, optimistic-locking version, owner and who changed the record last.
 
     ``version`` is SQLAlchemy's ``version_id_col``: an UPDATE that finds a
     different version raises ``StaleDataError``, so two officers editing the
-    same record cannot silently overwrite each other. ``updated_by`` is
-    ``'seed'`` for records the seed owns; anything else is an officer's edit,
-    which the seed never overwrites.
+    same record cannot silently overwrite each other. ``origin`` says who owns
+    the record (``Origin``); ``updated_by`` is the editor account that last
+    published it, ``None`` while the seed owns it.
     """
 
     version: Mapped[int] = mapped_column(Integer, nullable=False)
-    updated_by: Mapped[str] = mapped_column(String(100), default=SEED_USER)
+    origin: Mapped[str] = mapped_column(String(16), default=Origin.SEED)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
@@ -95,20 +103,21 @@ class Audited(Sourced, Timestamps):
 
 
 class Editable(Audited):
-    """An editable content record: province scope and publication status.
+    """An editable content record, as published: what the assistant reads.
 
     ``province_code`` NULL means the record is national; a province's own
-    record overrides the national one where a repository says so. Citizens only
-    ever read ``published`` records; ``draft`` is for the officer console.
+    record overrides the national one where a repository says so. Rows of an
+    editable table are always the published version; an editor's work in
+    progress is a ``Draft`` (``app.kb.models.revisions``), so it never hides
+    or replaces what citizens see until it is published.
     """
 
     province_code: Mapped[str | None] = mapped_column(
         String(2), ForeignKey("provinces.code"), index=True
     )
-    status: Mapped[str] = mapped_column(String(16), default=PUBLISHED)
 
 
-def status_check() -> CheckConstraint:
-    """CHECK that ``status`` is one of ``STATUSES`` (named per table by the convention)."""
-    allowed = ", ".join(f"'{s}'" for s in STATUSES)
-    return CheckConstraint(f"status IN ({allowed})", name="status")
+def origin_check() -> CheckConstraint:
+    """CHECK that ``origin`` is an ``Origin`` (named per table by the convention)."""
+    allowed = ", ".join(f"'{o.value}'" for o in Origin)
+    return CheckConstraint(f"origin IN ({allowed})", name="origin")

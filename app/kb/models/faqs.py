@@ -4,13 +4,13 @@ from __future__ import annotations
 from sqlalchemy import Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.kb.models.base import Base, Editable, JSONType, status_check
+from app.kb.models.base import Base, Editable, JSONType, origin_check
 
 
 class Faq(Editable, Base):
     __tablename__ = "faqs"
     __table_args__ = (
-        status_check(),
+        origin_check(),
         UniqueConstraint("key", "province_code"),
         # NULLs are distinct in a UNIQUE constraint, so the one national row
         # per key needs its own partial index (SQLite and PostgreSQL both have them).

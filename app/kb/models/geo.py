@@ -4,11 +4,12 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.kb.models.base import Audited, Base
+from app.kb.models.base import Audited, Base, origin_check
 
 
 class Province(Audited, Base):
     __tablename__ = "provinces"
+    __table_args__ = (origin_check(),)
 
     code: Mapped[str] = mapped_column(String(2), primary_key=True)  # official 2-digit code
     name_th: Mapped[str] = mapped_column(String(100))
@@ -30,6 +31,7 @@ class District(Audited, Base):
     """
 
     __tablename__ = "districts"
+    __table_args__ = (origin_check(),)
 
     code: Mapped[str] = mapped_column(String(4), primary_key=True)  # official 4-digit code
     province_code: Mapped[str] = mapped_column(String(2), ForeignKey("provinces.code"), index=True)

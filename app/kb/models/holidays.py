@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import Date, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.kb.models.base import Base, Editable, status_check
+from app.kb.models.base import Base, Editable, origin_check
 
 
 class PublicHoliday(Editable, Base):
@@ -14,7 +14,7 @@ class PublicHoliday(Editable, Base):
 
     __tablename__ = "public_holidays"
     __table_args__ = (
-        status_check(),
+        origin_check(),
         UniqueConstraint("date", "province_code"),
         Index(
             "uq_public_holidays_date_national",

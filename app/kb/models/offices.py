@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.geo import map_url
-from app.kb.models.base import Base, Editable, JSONType, status_check
+from app.kb.models.base import Base, Editable, JSONType, origin_check
 
 
 class Office(Editable, Base):
@@ -30,7 +30,7 @@ class Office(Editable, Base):
 
     __tablename__ = "offices"
     __table_args__ = (
-        status_check(),
+        origin_check(),
         Index("ix_offices_latitude_longitude", "latitude", "longitude"),
     )
 

@@ -6,12 +6,12 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.kb.models.base import Base, Editable, JSONType, status_check
+from app.kb.models.base import Base, Editable, JSONType, origin_check
 
 
 class Agency(Editable, Base):
     __tablename__ = "agencies"
-    __table_args__ = (status_check(),)
+    __table_args__ = (origin_check(),)
 
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     name_th: Mapped[str] = mapped_column(String(300))
@@ -22,7 +22,7 @@ class Agency(Editable, Base):
 
 class OfficeType(Editable, Base):
     __tablename__ = "office_types"
-    __table_args__ = (status_check(),)
+    __table_args__ = (origin_check(),)
 
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     name_th: Mapped[str] = mapped_column(String(300))
@@ -48,7 +48,7 @@ class Service(Editable, Base):
     """
 
     __tablename__ = "services"
-    __table_args__ = (status_check(),)
+    __table_args__ = (origin_check(),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(100), unique=True)

@@ -6,14 +6,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import NotFoundError
-from app.kb.models import PUBLISHED, Faq
+from app.kb.models import Faq
 
 
 async def get_faq(session: AsyncSession, key: str, province_code: str | None = None) -> Faq:
     """The published answer to FAQ ``key`` for a citizen in ``province_code``.
 
-    The province's published answer wins; otherwise the national one. A
-    province's draft never hides the national answer.
+    The province's answer wins; otherwise the national one. Drafts live in
+    their own table, so a province's draft never hides the national answer.
 
     Raises:
         NotFoundError: neither a provincial nor a national published answer exists.
@@ -22,7 +22,7 @@ async def get_faq(session: AsyncSession, key: str, province_code: str | None = N
     if province_code is not None:
         scope = or_(scope, Faq.province_code == province_code)
     candidates = await session.scalars(
-        select(Faq).where(Faq.key == key, Faq.status == PUBLISHED, scope)
+        select(Faq).where(Faq.key == key, scope)
     )
     # At most two rows (national and provincial): pick in Python, the same on every backend.
     best: Faq | None = None

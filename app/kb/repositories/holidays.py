@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.kb.models import PUBLISHED, PublicHoliday
+from app.kb.models import PublicHoliday
 
 
 async def holidays_between(
@@ -26,7 +26,6 @@ async def holidays_between(
         .where(
             PublicHoliday.date >= start,
             PublicHoliday.date <= end,
-            PublicHoliday.status == PUBLISHED,
             scope,
         )
         # National rows first, so a provincial name on the same date overwrites it.

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import ValidationError
 from common.geo import bounding_box, haversine_km
-from app.kb.models import PUBLISHED, Office, OfficeType
+from app.kb.models import Office, OfficeType
 from app.kb.models.offices import (
     DAMRONGDHAMA_CENTER,
     DISTRICT_OFFICE_TYPES,
@@ -39,7 +39,7 @@ def _type_rank() -> ColumnElement[Any]:
 
 
 def _published(office_types: Sequence[str] | None) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Office.status == PUBLISHED]
+    conditions: list[ColumnElement[bool]] = []
     if office_types is not None:
         conditions.append(Office.office_type.in_(list(office_types)))
     return conditions
@@ -161,6 +161,6 @@ async def nearest_offices(
 async def list_office_types(session: AsyncSession) -> list[OfficeType]:
     """Every published office type, by code."""
     result = await session.scalars(
-        select(OfficeType).where(OfficeType.status == PUBLISHED).order_by(OfficeType.code)
+        select(OfficeType).order_by(OfficeType.code)
     )
     return list(result)

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from app.errors import NotFoundError
-from app.kb.models import PUBLISHED, Service
+from app.kb.models import Service
 
 
 async def get_service(session: AsyncSession, code: str) -> Service:
@@ -19,7 +19,7 @@ async def get_service(session: AsyncSession, code: str) -> Service:
     service = await session.scalar(
         select(Service)
         .options(joinedload(Service.agency))
-        .where(Service.code == code, Service.status == PUBLISHED)
+        .where(Service.code == code)
     )
     if service is None:
         raise NotFoundError(f"service {code!r} not found")
@@ -31,7 +31,6 @@ async def list_services(session: AsyncSession) -> list[Service]:
     result = await session.scalars(
         select(Service)
         .options(joinedload(Service.agency))
-        .where(Service.status == PUBLISHED)
         .order_by(Service.category, Service.code)
     )
     return list(result)

@@ -1,9 +1,11 @@
 """Idempotent upsert of seed records that never overwrites an officer's edit.
 
-A record the seed owns has ``updated_by == 'seed'``. Only changed fields are
+A record the seed owns has ``origin == Origin.SEED``. Only changed fields are
 written, so a second seed with the same data issues no UPDATE and bumps no
-version. A record an officer changed is left alone and logged, and so is one
-whose key vanished from the data but that an officer touched.
+version. A record an editor published is left alone and logged, and so is one
+whose key vanished from the data but that an editor published. Every change
+the seed makes to an existing content record is stored as a ``Revision``
+(origin ``seed``), so the history of a record is complete.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.kb.models import SEED_USER, Base, Office, OpeningHours
+from app.kb.content import spec_of
+from app.kb.models import Base, Office, OpeningHours, Origin, Revision
 from app.kb.models.base import utcnow
 from app.kb.seed.sources import Record
 
 logger = logging.getLogger(__name__)
+
+SEED_REASON = "seed: data/kb"
 
 
 @dataclass
@@ -66,6 +71,7 @@ async def upsert(
     """
     counts = TableCounts()
     table = model.__tablename__
+    content = spec_of(model)
     has_hours = model is Office
     query = select(model)
     if has_hours:
@@ -76,41 +82,60 @@ async def upsert(
         hours = values.pop("hours", None)
         obj = existing.pop(key(record), None)
         if obj is None:
-            obj = model(**values, updated_by=SEED_USER)
+            obj = model(**values, origin=Origin.SEED)
             if has_hours:
                 obj.hours = [OpeningHours(weekday=d, opens=o, closes=c) for d, o, c in hours or []]
             session.add(obj)
             counts.inserted += 1
             continue
-        if obj.updated_by != SEED_USER:
+        if obj.origin != Origin.SEED:
             counts.skipped_edited.append(str(key(record)))
-            logger.info("%s %s kept: edited by %s", table, key(record), obj.updated_by)
+            logger.info("%s %s kept: published by %s", table, key(record), obj.updated_by)
             continue
         changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        new_hours = has_hours and hours is not None and _hours_key(obj.hours) != _hours_key(hours)
+        before = content.to_data(obj) if content is not None and (changed or new_hours) else None
         for name in changed:
             setattr(obj, name, values[name])
-        if has_hours and hours is not None and _hours_key(obj.hours) != _hours_key(hours):
+        if new_hours:
             obj.hours = [OpeningHours(weekday=d, opens=o, closes=c) for d, o, c in hours]
             # Hours live in their own table: touch the office so its version moves too.
             obj.updated_at = utcnow()
             changed.append("hours")
         if changed:
             counts.updated += 1
+            if content is not None:
+                session.add(_seed_revision(content, obj, before, content.to_data(obj)))
             logger.debug("%s %s updated: %s", table, key(record), ", ".join(changed))
         else:
             counts.unchanged += 1
     for stale_key, obj in existing.items():
         if not prune:
             logger.warning("%s %s is no longer in the seed data; left in place", table, stale_key)
-        elif obj.updated_by == SEED_USER:
+        elif obj.origin == Origin.SEED:
+            if content is not None:
+                session.add(_seed_revision(content, obj, content.to_data(obj), None))
             await session.delete(obj)
             counts.deleted += 1
         else:
             logger.info(
-                "%s %s not in the seed data but edited by an officer: kept", table, stale_key
+                "%s %s not in the seed data but published by an editor: kept", table, stale_key
             )
     await session.flush()
     return counts
+
+
+def _seed_revision(content: Any, obj: Any, before: Any, after: Any) -> Revision:
+    return Revision(
+        kind=content.kind.value,
+        record_key=content.key(before or after),
+        province_code=obj.province_code,
+        before=before,
+        after=after,
+        origin=Origin.SEED.value,
+        author=None,
+        reason=SEED_REASON,
+    )
 
 
 def attr_key(*names: str) -> KeyFn:

@@ -94,7 +94,7 @@ async def test_one_national_faq_per_key(db: Database) -> None:
         assert len((await s.scalars(select(Faq))).all()) == 2
 
 
-async def test_status_must_be_published_or_draft(db: Database) -> None:
+async def test_origin_must_be_seed_or_editor(db: Database) -> None:
     with pytest.raises(IntegrityError):
         async with db.session() as s:
-            s.add(Faq(key="k", title="t", answer="a", question_variants=[], status="archived"))
+            s.add(Faq(key="k", title="t", answer="a", question_variants=[], origin="somchai"))

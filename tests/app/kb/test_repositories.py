@@ -13,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import ConfigError, NotFoundError, ValidationError
 from common.geo import haversine_km
-from app.kb.models import DRAFT, Faq, Feedback, Office, Service
-from app.kb.repositories import faqs, feedback, geo, holidays, offices, services
+from app.kb.models import ContentKind, Feedback, Office, Service
+from app.kb.repositories import editing, faqs, feedback, geo, holidays, offices, services
+
+EDITOR = editing.Editor("console:1")
 
 MUEANG_CHIANG_MAI = (18.7885, 98.9942)  # subdistrict mean of district 5001
 CHOM_THONG = (18.3657, 98.6427)  # subdistrict mean of district 5002
@@ -48,15 +50,23 @@ async def test_service_hotline_overrides_the_agency(session: AsyncSession) -> No
 async def test_unknown_or_draft_service_is_not_found(session: AsyncSession) -> None:
     with pytest.raises(NotFoundError):
         await services.get_service(session, "no_such_service")
-    service = await services.get_service(session, "complaint")
-    service.status = DRAFT
-    await session.flush()
+    await editing.create_draft(
+        session,
+        ContentKind.SERVICE,
+        {"code": "new_service", "name_th": "บริการใหม่", "category": "welfare",
+         "agency_code": "dopa"},
+        EDITOR,
+    )
+    await editing.create_draft(
+        session, ContentKind.SERVICE, {"code": "complaint", "name_th": "ร่าง"}, EDITOR
+    )
     session.expunge_all()
     with pytest.raises(NotFoundError):
-        await services.get_service(session, "complaint")
+        await services.get_service(session, "new_service")
+    assert (await services.get_service(session, "complaint")).name_th == "ร้องเรียนร้องทุกข์"
     assert [s.code for s in await services.list_services(session)] == [
-        "house_registration_copy", "id_card_lost", "id_card_renewal", "military_registration",
-        "passport",
+        "house_registration_copy", "complaint", "id_card_lost", "id_card_renewal",
+        "military_registration", "passport",
     ]
 
 
@@ -171,13 +181,21 @@ async def test_area_errors(session: AsyncSession) -> None:
         await offices.offices_in_area(session, province_code="00")
 
 
-async def test_draft_office_is_hidden(session: AsyncSession) -> None:
-    office = await session.scalar(select(Office).where(Office.code == "district_office:5002"))
-    assert office is not None
-    office.status = DRAFT
-    await session.flush()
+async def test_an_office_draft_changes_nothing_citizens_see(session: AsyncSession) -> None:
+    await editing.create_draft(
+        session,
+        ContentKind.OFFICE,
+        {"code": "district_office:5002", "phone": "053-341-000", "hours": []},
+        EDITOR,
+    )
+    session.expunge_all()
     found = await offices.offices_in_area(session, district_code="5002")
-    assert [o.code for o in found] == ["provincial_hall:50", "damrongdhama_center:50"]
+    assert [o.code for o in found] == [
+        "district_office:5002",
+        "provincial_hall:50",
+        "damrongdhama_center:50",
+    ]
+    assert (found[0].phone, len(found[0].hours)) == (None, 10)
 
 
 # --- nearest offices -----------------------------------------------------------
@@ -264,13 +282,17 @@ async def test_province_answer_overrides_the_national_one(session: AsyncSession)
 
 
 async def test_a_provincial_draft_does_not_hide_the_national_answer(session: AsyncSession) -> None:
-    override = await session.scalar(
-        select(Faq).where(Faq.key == "office_hours", Faq.province_code == "10")
+    await editing.create_draft(
+        session,
+        ContentKind.FAQ,
+        {"key": "office_hours", "province_code": "50", "answer": "ร่างคำตอบของเชียงใหม่"},
+        editing.Editor("console:2", province_code="50"),
     )
-    assert override is not None
-    override.status = DRAFT
-    await session.flush()
-    assert (await faqs.get_faq(session, "office_hours", "10")).province_code is None
+    faq = await faqs.get_faq(session, "office_hours", "50")
+    assert (faq.province_code, faq.answer) == (
+        None,
+        "ที่ว่าการอำเภอเปิดวันจันทร์ถึงศุกร์ 08:30–16:30 น. ปิดวันหยุดราชการค่ะ",
+    )
 
 
 async def test_unknown_faq(session: AsyncSession) -> None:

@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import ValidationError
 from app.kb.db import Database
-from app.kb.models import Base, Faq, Office, Service
+from app.kb.models import Base, ContentKind, Faq, Office, Origin, Revision, Service
+from app.kb.repositories import editing
 from app.kb.seed import SeedReport, run_seed
 from tests.app.kb.conftest import FIXTURE_GEO, FIXTURE_KB, sqlite_url
 
@@ -30,6 +31,8 @@ EXPECTED_ROWS = {
     "faqs": 5,
     "public_holidays": 7,
     "feedback": 0,
+    "drafts": 0,
+    "revisions": 0,
 }
 
 
@@ -88,7 +91,7 @@ async def get_office(db: Database, code: str) -> Office:
 async def test_seed_twice_changes_nothing(db: Database) -> None:
     first = await seed(db)
     assert {t: c.inserted for t, c in first.tables.items()} == {
-        t: n for t, n in EXPECTED_ROWS.items() if t not in ("opening_hours", "feedback")
+        t: n for t, n in EXPECTED_ROWS.items() if t not in ("opening_hours", "feedback", "drafts", "revisions")
     }
     counts, before = await row_counts(db), await versions(db)
     assert counts == EXPECTED_ROWS
@@ -113,7 +116,7 @@ async def test_generated_offices(db: Database) -> None:
     assert (khet.latitude, khet.longitude) == (13.7564, 100.4993)  # subdistrict mean
     assert (khet.address, khet.phone, khet.location_is_approximate) == (None, None, True)
     assert khet.service_codes == ["house_registration_copy", "id_card_lost", "id_card_renewal"]
-    assert khet.updated_by == "seed" and khet.status == "published"
+    assert (khet.origin, khet.updated_by) == (Origin.SEED, None)
     assert "ตำแหน่งโดยประมาณ" in khet.source_title and "เขตพระนคร" in khet.source_title
     assert [(h.weekday, h.opens, h.closes) for h in khet.hours][:2] == [
         (0, time(8, 30), time(12, 0)),
@@ -162,6 +165,17 @@ async def test_changed_data_updates_and_bumps_the_version(db: Database, kb_copy:
     assert amphoe.version == 2
     assert [(h.opens, h.closes) for h in amphoe.hours] == [(time(8, 30), time(16, 30))] * 5
     assert (await get_office(db, "bangkok_district_office:1001")).version == 1
+    # Each change the seed made is a revision: the whole record before and after.
+    async with db.session() as s:
+        stored = list(await s.scalars(select(Revision).where(Revision.kind == "service")))
+    assert [(r.record_key, r.origin, r.author, r.reason) for r in stored] == [
+        ("id_card_renewal", "seed", None, "seed: data/kb")
+    ]
+    assert (stored[0].before["fees"][1]["amount"], stored[0].after["fees"][1]["amount"]) == (
+        100,
+        200,
+    )
+    assert report.tables["offices"].updated == 32
 
 
 async def test_an_officers_edit_is_never_overwritten(db: Database, kb_copy: Path) -> None:
@@ -170,10 +184,10 @@ async def test_an_officers_edit_is_never_overwritten(db: Database, kb_copy: Path
         office = await s.scalar(select(Office).where(Office.code == "district_office:5002"))
         office.phone = "053-341-000"
         office.location_is_approximate = False
-        office.updated_by = "officer:50:somchai"
+        office.origin, office.updated_by = Origin.EDITOR, "console:50-1"
         faq = await s.scalar(select(Faq).where(Faq.key == "complaint_channels"))
         faq.answer = "ร้องเรียนได้ที่ศูนย์ดำรงธรรมจังหวัดค่ะ"
-        faq.updated_by = "officer:50:somchai"
+        faq.origin, faq.updated_by = Origin.EDITOR, "console:50-1"
     edited = await versions(db)
     # The data changes the same records, and drops the FAQ altogether.
     faqs_path = kb_copy / "faqs.yml"
@@ -196,6 +210,25 @@ async def test_an_officers_edit_is_never_overwritten(db: Database, kb_copy: Path
     assert await versions(db) == {
         row: version for row, version in edited.items() if row != ("faqs", "complaint_channels/50")
     }
+
+
+async def test_a_published_edit_is_never_overwritten(db: Database, kb_copy: Path) -> None:
+    await seed(db)
+    editor = editing.Editor("console:1")
+    async with db.session() as s:
+        draft = await editing.create_draft(
+            s, ContentKind.SERVICE, {"code": "complaint", "aliases": ["แจ้งเรื่องร้องเรียน"]}, editor
+        )
+        await editing.publish(s, draft.id, editor, "คำที่ประชาชนใช้")
+    path = kb_copy / "services" / "complaint.yml"
+    service = yaml.safe_load(path.read_text(encoding="utf-8"))
+    service["aliases"] = ["ร้องเรียน"]
+    path.write_text(yaml.safe_dump(service, allow_unicode=True), encoding="utf-8")
+    report = await seed(db, kb_copy)
+    assert report.tables["services"].skipped_edited == ["complaint"]
+    async with db.session() as s:
+        stored = await s.scalar(select(Service).where(Service.code == "complaint"))
+    assert stored is not None and stored.aliases == ["แจ้งเรื่องร้องเรียน"]
 
 
 async def test_seed_owned_rows_gone_from_the_data_are_deleted(db: Database, kb_copy: Path) -> None:

@@ -1,7 +1,8 @@
 """Fixtures for the Thai NLU components (Rasa environment).
 
 ``nlu_data_root`` is a data tree with the repository's real geography and
-lookups but a small fixed knowledge base (tests/fixtures/kb), so exact
+lookups but small fixed content terms (tests/fixtures/content/terms.yml, exported
+from tests/fixtures/kb by the app side), so exact
 assertions do not change when the service content grows.
 """
 from __future__ import annotations

@@ -13,18 +13,20 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.entity_extractor import GazetteerEntityExtractor
 from bot.nlu.tokenizer import ThaiTokenizer
 from common.paths import DATA
+from common.training_content import TERMS_FILE
 
 # The shared fixture set (tests/fixtures): its kb/ is the knowledge base here too.
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def make_data_root(target: Path) -> Path:
-    """Real geo and lookups, fixture knowledge base."""
+    """Real geo and lookups, fixture content terms (as the exporter writes them)."""
     for relative in ("geo/provinces.csv", "geo/districts.csv", "nlu/lookups/gazetteer.yml",
                      "nlu/lookups/normalisation.yml"):
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(DATA / relative, target / relative)
-    shutil.copytree(FIXTURES / "kb", target / "kb")
+    (target / TERMS_FILE).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(FIXTURES / "content" / "terms.yml", target / TERMS_FILE)
     return target
 
 

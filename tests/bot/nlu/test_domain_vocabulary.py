@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -13,6 +14,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.domain_vocabulary import DomainVocabularyFeaturizer, domain_texts
+from common.training_content import TERMS_FILE
 from tests.bot.nlu.support import Trained
 
 DOMAIN = """\
@@ -25,19 +27,18 @@ responses:
         - title: เวลาทำการ
           payload: /ask_office_hours
 """
-FAQS = """\
-faqs:
-  - key: cake
-    question_variants: [สูตรเค้กช็อกโกแลต]
-    answer: สอบถามสายด่วนค่ะ
-"""
 
 
 @pytest.fixture(scope="module")
 def data_root(tmp_path_factory: pytest.TempPathFactory, nlu_data_root: Path) -> Path:
     root = tmp_path_factory.mktemp("vocabulary-data")
     shutil.copytree(nlu_data_root, root, dirs_exist_ok=True)
-    (root / "kb" / "faqs.yml").write_text(FAQS, encoding="utf-8")
+    # A FAQ answer as the exporter writes it; its question variants are
+    # training examples and never reach the terms (tests/app/kb/test_export_training.py).
+    terms = root / TERMS_FILE
+    document = yaml.safe_load(terms.read_text(encoding="utf-8"))
+    document["domain_texts"].append("สอบถามสายด่วนค่ะ")
+    terms.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     (root / "domain.yml").write_text(DOMAIN, encoding="utf-8")
     return root
 
@@ -77,10 +78,10 @@ def columns(
     return _flags(message), message.get_sparse_features(TEXT)[1].features.toarray()[0].tolist()
 
 
-def test_question_variants_are_not_domain_texts(data_root: Path) -> None:
+def test_domain_texts_are_the_exported_texts_and_the_responses(data_root: Path) -> None:
     texts = list(domain_texts(data_root, data_root / "domain.yml"))
     assert "สอบถามสายด่วนค่ะ" in texts and "เวลาทำการ" in texts
-    assert "สูตรเค้กช็อกโกแลต" not in texts
+    assert "Copy of house registration" in texts
 
 
 def test_cake_recipe_steps_have_two_foreign_words(

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,11 +17,12 @@ from bot.nlu.gazetteer import (
     SERVICE,
     Gazetteer,
     build_gazetteer,
-    service_files,
     sources_fingerprint,
 )
+from bot.nlu.domain_vocabulary import DomainVocabularyFeaturizer
 from bot.nlu.tokenizer import ThaiTokenizer
 from common.paths import DATA
+from common.training_content import TERMS_FILE
 from tests.bot.nlu.support import make_data_root
 
 
@@ -145,10 +145,10 @@ def test_lookup_errors_name_the_bad_entry(tmp_path: Path, change, message: str) 
         build_gazetteer(root)
 
 
-def test_service_without_code_is_an_error(tmp_path: Path) -> None:
+def test_content_terms_not_exported_is_an_error(tmp_path: Path) -> None:
     root = make_data_root(tmp_path)
-    (root / "kb/services/broken.yml").write_text("name_th: ไม่มีรหัส\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="broken.yml has no service code"):
+    (root / TERMS_FILE).unlink()
+    with pytest.raises(FileNotFoundError, match="python -m app.kb.export_training"):
         build_gazetteer(root)
 
 
@@ -156,7 +156,7 @@ def test_alias_of_two_services_is_ambiguous_and_warned(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     root = make_data_root(tmp_path)
-    edit_yaml(root / "kb/services/passport.yml", lambda d: d["aliases"].append("บัตรหาย"))
+    edit_yaml(root / TERMS_FILE, lambda d: d["services"]["passport"].append("บัตรหาย"))
     with caplog.at_level(logging.WARNING, logger="bot.nlu.gazetteer"):
         gazetteer = build_gazetteer(root)
     assert names(gazetteer, "บัตรหาย") == {SERVICE: ("id_card_lost", "passport")}
@@ -168,11 +168,14 @@ def test_fingerprint_follows_every_source(tmp_path: Path) -> None:
     config = {"data_root": str(root)}
     before = ThaiTokenizer.fingerprint_addon(config)
     assert ThaiTokenizer.fingerprint_addon(config) == before
-    edit_yaml(root / "kb/services/passport.yml", lambda d: d["aliases"].append("เล่มพาสปอร์ต"))
-    after_service = sources_fingerprint(root)
-    shutil.copyfile(root / "kb/services/passport.yml", root / "kb/services/passport_copy.yml")
-    after_new_file = sources_fingerprint(root)
-    assert len({before, after_service, after_new_file}) == 3
+    edit_yaml(root / TERMS_FILE, lambda d: d["services"]["passport"].append("เล่มพาสปอร์ต"))
+    after_alias = sources_fingerprint(root)
+    edit_yaml(root / TERMS_FILE, lambda d: d["domain_texts"].append("คำตอบใหม่ค่ะ"))
+    after_text = sources_fingerprint(root)
+    edit_yaml(root / "nlu/lookups/gazetteer.yml", lambda d: d["keep_whole"].append("ทร.99"))
+    after_lookup = sources_fingerprint(root)
+    assert len({before, after_alias, after_text, after_lookup}) == 4
+    assert DomainVocabularyFeaturizer.fingerprint_addon(config) == after_lookup
 
 
 def test_lookup_files_are_not_rasa_training_data() -> None:
@@ -181,14 +184,7 @@ def test_lookup_files_are_not_rasa_training_data() -> None:
         assert not YAMLStoryReader.is_stories_file(path), path
 
 
-def test_repository_services_are_distinct_and_apart_from_offices() -> None:
-    """Real data/kb: a name claimed twice would never be tagged."""
-    if not service_files(DATA):
-        pytest.skip("no service files in data/kb/services yet")
-    gazetteer = build_gazetteer(DATA)
-    codes = {rasa.shared.utils.io.read_yaml_file(p)["code"] for p in service_files(DATA)}
-    assert gazetteer.values(SERVICE) == codes
-    assert [e for e in gazetteer.entries if e.ambiguous and e.entity != DISTRICT] == []
-    offices = {e.term for e in gazetteer.entries if e.entity == OFFICE_TYPE}
-    services = {e.term for e in gazetteer.entries if e.entity == SERVICE}
-    assert offices & services == set()
+def test_content_terms_file_is_not_rasa_training_data(nlu_data_root: Path) -> None:
+    path = nlu_data_root / TERMS_FILE
+    assert not rasa.shared.data.is_nlu_file(path)
+    assert not YAMLStoryReader.is_stories_file(path)
