@@ -14,7 +14,9 @@ RASA_VENV := .venv/rasa
 APP_VENV  := .venv/app
 RASA_PY   := $(RASA_VENV)/bin/python
 APP_PY    := $(APP_VENV)/bin/python
-RASA      := $(RASA_VENV)/bin/rasa
+# Rasa's command line with the project's patches applied first (bot/__main__.py),
+# never the bare `rasa` command: tests/bot/server/test_entry_point.py checks.
+RASA      := $(RASA_PY) -m bot
 MODEL     := models/thai-assistant.tar.gz
 
 PY310 := $(shell PYENV_VERSION=3.10.13 python3.10 -c 'import sys;print(sys.executable)' 2>/dev/null || command -v python3.10)

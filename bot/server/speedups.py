@@ -43,7 +43,8 @@ Profiled with py-spy on Rasa 3.6.21 (README, "Benchmarks"):
   every state into a debug message on every prediction, even with debug logs
   off; the text is now made only when a log actually renders it.
 
-Applied once, when the Rasa server imports the project's channels.
+Applied by bot/server/patches.py, which ``python -m bot`` (bot/__main__.py)
+calls before Rasa's command line starts.
 """
 from __future__ import annotations
 
