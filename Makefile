@@ -51,10 +51,10 @@ seed: $(APP_VENV)/.installed
 web:
 	bash scripts/build_web.sh
 
-# Rasa compares fingerprints of config, domain and data with the last model and
-# only retrains what changed, so running this on every start is cheap.
+# Nothing runs when the model was trained from these very inputs (scripts/model.sh);
+# otherwise Rasa retrains only the components whose fingerprints changed.
 model: $(RASA_VENV)/.installed
-	PYTHONPATH=$(CURDIR) $(RASA) train --fixed-model-name thai-assistant --out models --quiet
+	PYTHONPATH=$(CURDIR) bash scripts/model.sh
 
 run: env model seed web
 	PYTHONPATH=$(CURDIR) $(APP_PY) -m app.run

@@ -31,7 +31,7 @@ run "app env: unit and service tests" $APP_PY -m pytest -q tests --ignore=tests/
 # Data checks and the trained model.
 run "seed knowledge base" $APP_PY -m app.kb.seed
 run "rasa data validate" $RASA data validate --fail-on-warnings --quiet
-run "train (only what changed)" $RASA train --fixed-model-name thai-assistant --out models --quiet
+run "train (only what changed)" bash scripts/model.sh
 run "story tests" $RASA test core --stories tests/test_stories.yml --model models/thai-assistant.tar.gz --fail-on-prediction-errors --out test-artifacts/core --quiet
 
 # Slow tiers: trained model, end to end, browser.
