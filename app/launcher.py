@@ -199,15 +199,14 @@ class Stack:
                     + " Stop it, or choose other ports (RASA_URL, ACTION_SERVER_PORT, WEB_PORT)."
                 )
 
-    def start_actions(self, timeout: float = 60) -> None:
-        process = self._spawn(
+    def spawn_actions(self) -> subprocess.Popen[bytes]:
+        return self._spawn(
             "actions",
             [str(APP_PYTHON), "-m", "rasa_sdk", "--actions", self.config.actions_module,
              "--port", str(self.config.action_port)],
         )
-        _wait_http(f"http://127.0.0.1:{self.config.action_port}/health", timeout, process)
 
-    def start_rasa(self, timeout: float = 180) -> None:
+    def spawn_rasa(self) -> subprocess.Popen[bytes]:
         self.config.tracker_db.parent.mkdir(parents=True, exist_ok=True)
         command = [str(STOCK_RASA_BIN)] if self.config.stock_rasa else list(RASA_COMMAND)
         argv = [
@@ -224,25 +223,22 @@ class Stack:
         if origins:
             # Exact origins only: sanic-cors patterns can be bypassed (CVE-2026-37737).
             argv += ["--cors", *origins.split(",")]
-        process = self._spawn("rasa", argv)
-        _wait_http(f"{self.rasa_url}/", timeout, process)
-        # The HTTP API answers before the model is ready; wait for it too.
-        status = f"{self.rasa_url}/status?token={self.config.rasa_token}"
-        _wait_http(status, timeout, process)
+        return self._spawn("rasa", argv)
 
-    def start_web(self, timeout: float = 30) -> None:
-        if self.config.web_port is None:
-            return
-        process = self._spawn("web", [str(APP_PYTHON), "-m", "app.webchat"])
-        _wait_http(f"http://127.0.0.1:{self.config.web_port}/", timeout, process)
+    def spawn_web(self) -> subprocess.Popen[bytes]:
+        return self._spawn("web", [str(APP_PYTHON), "-m", "app.webchat"])
 
-    def start(self, *, web: bool = True) -> None:
+    def start(self, *, web: bool = True, timeout: float = 300) -> None:
+        """Start every server at once (none needs another to start) and wait for all."""
         self.check_ports(web=web)
         try:
-            self.start_actions()
-            self.start_rasa()
-            if web:
-                self.start_web()
+            actions, rasa = self.spawn_actions(), self.spawn_rasa()
+            site = self.spawn_web() if web and self.config.web_port is not None else None
+            _wait_http(f"http://127.0.0.1:{self.config.action_port}/health", timeout, actions)
+            # Rasa answers only once its model is loaded (a listener before serving).
+            _wait_http(f"{self.rasa_url}/status?token={self.config.rasa_token}", timeout, rasa)
+            if site is not None:
+                _wait_http(f"http://127.0.0.1:{self.config.web_port}/", timeout, site)
         except BaseException:
             self.stop()
             raise

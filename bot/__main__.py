@@ -11,13 +11,16 @@ from __future__ import annotations
 import os
 import sys
 
-from bot.server import patches
+from bot.server import library_warnings
 
 
 def main(argv: list[str]) -> None:
     # Rasa must never phone home, whoever starts it and however the shell is
     # set up; with telemetry off it also skips Sentry.
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+    library_warnings.ignore()  # before Rasa's import chain reaches matplotlib
+    from bot.server import patches
+
     patches.apply()
     from rasa.__main__ import main as rasa_main
 

@@ -22,20 +22,40 @@
   its subclass ``FaqResponseSelector`` (bot/nlu/response_selector.py), which
   trains on those examples. The check now accepts subclasses; without any
   response selector the warning still appears, as it should.
+
+* **"Duplicated intents: faq" on every training.** Rasa merges the domain
+  with a domain of the retrieval intents that it builds from the domain's own
+  entries for them (``ResponsesSyncImporter.get_domain``), so every retrieval
+  intent listed in domain.yml, as Rasa's documentation asks, comes back as a
+  duplicate of itself. Exactly that warning is ignored during that merge; a
+  duplicate between two real domain files still warns.
+
+* Rasa's command line sets its warning filters when it starts
+  (``rasa.utils.common._filter_warnings``), in front of ours: the library
+  warnings of bot/server/library_warnings.py are ignored again after it.
 """
 from __future__ import annotations
 
-from typing import Any
+import re
+import warnings
+from typing import Any, Optional
 
+import rasa.utils.common
 from rasa.engine.training import fingerprinting
 from rasa.engine.training.components import FingerprintComponent, FingerprintStatus
 from rasa.graph_components.validators.default_recipe_validator import DefaultV1RecipeValidator
 from rasa.nlu.selectors.response_selector import ResponseSelector
+from rasa.shared.core.domain import Domain
+from rasa.shared.importers.importer import ResponsesSyncImporter
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.common import override_defaults
 
+from bot.server import library_warnings
+
 _original_fingerprint_run = FingerprintComponent.run
 _original_warn_if_unused = DefaultV1RecipeValidator._warn_if_some_training_data_is_unused
+_original_get_domain = ResponsesSyncImporter.get_domain
+_original_filter_warnings = rasa.utils.common._filter_warnings
 
 
 def lookup_config(component_class: type, config: dict[str, Any]) -> dict[str, Any]:
@@ -73,8 +93,29 @@ def _warn_if_some_training_data_is_unused(self: DefaultV1RecipeValidator,
         self._component_types = types
 
 
+def retrieval_duplicates_warning(retrieval_intents: set[str]) -> str:
+    """The pattern of Rasa's warning when only retrieval intents are "duplicated"."""
+    names = "|".join(re.escape(name) for name in sorted(retrieval_intents)) or "(?!)"
+    return (rf"The following duplicated intents have been found across multiple domain "
+            rf"files: ({names})(, ({names}))*\Z")
+
+
+def _get_domain(self: ResponsesSyncImporter) -> Domain:
+    retrieval_intents = self._importer.get_nlu_data().retrieval_intents
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=retrieval_duplicates_warning(retrieval_intents))
+        return _original_get_domain(self)
+
+
+def _filter_warnings(log_level: Optional[int], warn_only_once: bool = True) -> None:
+    _original_filter_warnings(log_level, warn_only_once)
+    library_warnings.ignore()
+
+
 def apply() -> None:
-    """Install both fixes (idempotent: the originals are kept at import)."""
+    """Install the fixes (idempotent: the originals are kept at import)."""
     FingerprintComponent.run = _fingerprint_run  # type: ignore[method-assign]
     DefaultV1RecipeValidator._warn_if_some_training_data_is_unused = (  # type: ignore[method-assign]
         _warn_if_some_training_data_is_unused)
+    ResponsesSyncImporter.get_domain = _get_domain  # type: ignore[method-assign]
+    rasa.utils.common._filter_warnings = _filter_warnings

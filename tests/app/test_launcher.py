@@ -145,7 +145,7 @@ def test_sigterm_while_starting_stops_the_servers_already_started(
     launcher.append(run)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(_children(run.process.pid)) < 2:
-        time.sleep(0.2)  # the action server is up and Rasa is loading
+        time.sleep(0.2)  # the servers are starting: Rasa loads its model for a while
     children = _children(run.process.pid)
     assert len(children) >= 2, run.text()[-3000:]
     run.process.send_signal(signal.SIGTERM)

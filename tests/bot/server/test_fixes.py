@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import subprocess
 import sys
 import warnings
@@ -17,11 +18,12 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.graph_components.validators.default_recipe_validator import DefaultV1RecipeValidator
 from rasa.shared.data import TrainingType
+from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.sentence_inference import NumpyDIETClassifier
-from bot.server.fixes import lookup_config
+from bot.server.fixes import lookup_config, retrieval_duplicates_warning
 from common.paths import ROOT
 
 DIET_CONFIG = {"hidden_layers_sizes": {"text": [256, 128]}, "epochs": 100}
@@ -149,3 +151,40 @@ def test_a_second_training_restores_diet_from_the_cache(tmp_path: Path) -> None:
     second = _train(project, tmp_path / "cache")
     assert "Restored component 'NumpyDIETClassifier' from cache." in second
     assert "Starting to train component" not in second
+
+
+def test_loading_the_project_warns_of_no_duplicated_retrieval_intent() -> None:
+    importer = TrainingDataImporter.load_from_config(
+        config_path=str(ROOT / "config.yml"), domain_path=str(ROOT / "domain.yml"),
+        training_data_paths=[str(ROOT / "data")])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        domain = importer.get_domain()
+    assert "faq" in domain.retrieval_intents
+    assert [str(w.message) for w in caught if "duplicated" in str(w.message)] == []
+
+
+@pytest.mark.parametrize(
+    ("message", "ignored"),
+    [
+        ("The following duplicated intents have been found across multiple domain files: faq",
+         True),
+        ("The following duplicated intents have been found across multiple domain files: "
+         "faq, chitchat", True),
+        ("The following duplicated intents have been found across multiple domain files: "
+         "faq, greet", False),
+        ("The following duplicated intents have been found across multiple domain files: faq "
+         "\nThe following duplicated responses have been found across multiple domain files: "
+         "utter_greet", False),
+    ],
+)
+def test_only_retrieval_intents_count_as_rasas_own_duplicates(message: str, ignored: bool) -> None:
+    pattern = re.compile(retrieval_duplicates_warning({"faq", "chitchat"}), re.I)
+    assert bool(pattern.match(message)) is ignored
+
+
+def test_the_entry_point_prints_no_library_deprecation_warnings() -> None:
+    result = subprocess.run([sys.executable, "-m", "bot", "--version"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "PyparsingDeprecationWarning" not in result.stdout + result.stderr
