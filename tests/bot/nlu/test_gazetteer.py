@@ -24,6 +24,7 @@ from bot.nlu.gazetteer import (
 from bot.nlu.tokenizer import ThaiTokenizer
 from common.paths import DATA
 from tests.bot.nlu.support import make_data_root
+from tests.conftest import skip_or_fail
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +185,7 @@ def test_lookup_files_are_not_rasa_training_data() -> None:
 def test_repository_services_are_distinct_and_apart_from_offices() -> None:
     """Real data/kb: a name claimed twice would never be tagged."""
     if not service_files(DATA):
-        pytest.skip("no service files in data/kb/services yet")
+        skip_or_fail("no service files in data/kb/services yet")
     gazetteer = build_gazetteer(DATA)
     codes = {rasa.shared.utils.io.read_yaml_file(p)["code"] for p in service_files(DATA)}
     assert gazetteer.values(SERVICE) == codes
