@@ -17,10 +17,13 @@ import warnings
 _WARN_AT_IMPORT = ("matplotlib.fontconfig_pattern", "packaging.requirements")
 
 
+# pyparsing's wording ("'setParseAction' deprecated - use 'set_parse_action'");
+# matched by message so that this module imports nothing outside Rasa's own needs.
+_PYPARSING_DEPRECATION = r"'[A-Za-z]+' deprecated - use '[a-z_]+'\Z"
+
+
 def ignore() -> None:
     """Ignore pyparsing's deprecation warnings, and load the modules that raise them."""
-    from pyparsing.warnings import PyparsingDeprecationWarning
-
-    warnings.filterwarnings("ignore", category=PyparsingDeprecationWarning)
+    warnings.filterwarnings("ignore", message=_PYPARSING_DEPRECATION, category=DeprecationWarning)
     for module in _WARN_AT_IMPORT:
         importlib.import_module(module)
