@@ -30,6 +30,14 @@
   duplicate of itself. Exactly that warning is ignored during that merge; a
   duplicate between two real domain files still warns.
 
+* **"The utterance 'utter_restart' is not used in any story or rule."**
+  Rasa's data validator counts only stories and rules, not its own default
+  actions: ``action_restart`` says ``utter_restart``, ``action_default_fallback``
+  ``utter_default``, ``action_default_ask_rephrase`` ``utter_ask_rephrase``,
+  ``action_back`` ``utter_back``. For exactly those the warning is ignored; a
+  response that nothing in Rasa uses still warns (ours used only by custom
+  actions and channels among them: Rasa cannot see those callers).
+
 * Rasa's command line sets its warning filters when it starts
   (``rasa.utils.common._filter_warnings``), in front of ours: the library
   warnings of bot/server/library_warnings.py are ignored again after it.
@@ -41,6 +49,7 @@ import warnings
 from typing import Any, Optional
 
 import rasa.utils.common
+from rasa.core.actions.action import ActionBotResponse, default_actions
 from rasa.engine.training import fingerprinting
 from rasa.engine.training.components import FingerprintComponent, FingerprintStatus
 from rasa.graph_components.validators.default_recipe_validator import DefaultV1RecipeValidator
@@ -49,6 +58,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.importers.importer import ResponsesSyncImporter
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.common import override_defaults
+from rasa.validator import Validator
 
 from bot.server import library_warnings
 
@@ -56,6 +66,7 @@ _original_fingerprint_run = FingerprintComponent.run
 _original_warn_if_unused = DefaultV1RecipeValidator._warn_if_some_training_data_is_unused
 _original_get_domain = ResponsesSyncImporter.get_domain
 _original_filter_warnings = rasa.utils.common._filter_warnings
+_original_verify_utterances = Validator.verify_utterances_in_stories
 
 
 def lookup_config(component_class: type, config: dict[str, Any]) -> dict[str, Any]:
@@ -107,6 +118,20 @@ def _get_domain(self: ResponsesSyncImporter) -> Domain:
         return _original_get_domain(self)
 
 
+def default_action_responses() -> set[str]:
+    """The responses Rasa's own default actions say."""
+    return {action.utter_action for action in default_actions()
+            if isinstance(action, ActionBotResponse)}
+
+
+def _verify_utterances_in_stories(self: Validator, ignore_warnings: bool = True) -> bool:
+    names = "|".join(re.escape(name) for name in sorted(default_action_responses()))
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=rf"The utterance '({names})' is not used in any story or rule\.\Z")
+        return _original_verify_utterances(self, ignore_warnings)
+
+
 def _filter_warnings(log_level: Optional[int], warn_only_once: bool = True) -> None:
     _original_filter_warnings(log_level, warn_only_once)
     library_warnings.ignore()
@@ -119,3 +144,4 @@ def apply() -> None:
         _warn_if_some_training_data_is_unused)
     ResponsesSyncImporter.get_domain = _get_domain  # type: ignore[method-assign]
     rasa.utils.common._filter_warnings = _filter_warnings
+    Validator.verify_utterances_in_stories = _verify_utterances_in_stories  # type: ignore[method-assign]
