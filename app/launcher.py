@@ -206,8 +206,8 @@ class Stack:
              "--port", str(self.config.action_port)],
         )
 
-    def spawn_rasa(self) -> subprocess.Popen[bytes]:
-        self.config.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+    def rasa_argv(self) -> list[str]:
+        """``python -m bot run ...`` for this stack."""
         command = [str(STOCK_RASA_BIN)] if self.config.stock_rasa else list(RASA_COMMAND)
         argv = [
             *command, "run",
@@ -216,14 +216,20 @@ class Stack:
             "--credentials", str(self.config.credentials),
             "--interface", self.config.interface,
             "--port", str(self.config.rasa_port),
-            "--enable-api", "--auth-token", self.config.rasa_token,
+            # One argument: a token may start with "-" (token_urlsafe), which
+            # argparse would take for an option and refuse to start.
+            "--enable-api", f"--auth-token={self.config.rasa_token}",
             "--logging-config-file", str(LOGGING_CONFIG),
         ]
         origins = self.env.get("WEB_ALLOWED_ORIGINS", "")
         if origins:
             # Exact origins only: sanic-cors patterns can be bypassed (CVE-2026-37737).
             argv += ["--cors", *origins.split(",")]
-        return self._spawn("rasa", argv)
+        return argv
+
+    def spawn_rasa(self) -> subprocess.Popen[bytes]:
+        self.config.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        return self._spawn("rasa", self.rasa_argv())
 
     def spawn_web(self) -> subprocess.Popen[bytes]:
         return self._spawn("web", [str(APP_PYTHON), "-m", "app.webchat"])

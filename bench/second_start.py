@@ -128,15 +128,17 @@ def main() -> None:
     env["RASA_TELEMETRY_ENABLED"] = "false"
     if args.cold:
         env = _cold_env(env)
-    starts = [measure("first", env, args.timeout), measure("second", env, args.timeout)]
-    for start in starts:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    starts: list[Start] = []
+    for label in ("first", "second"):
+        start = measure(label, env, args.timeout)
+        starts.append(start)
         print(f"{start.label:>6} start: {start.total_s:6.1f} s to the first REST answer "
               f"(make's steps before the launcher {start.before_launcher_s} s, servers "
               f"{start.servers_s} s; load average {start.load_average})", flush=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "second_start.json").write_text(json.dumps(
-        {"date": time.strftime("%Y-%m-%d %H:%M"), "cold": args.cold, "cpus": os.cpu_count(),
-         "starts": [asdict(start) for start in starts]}, ensure_ascii=False, indent=1))
+        (RESULTS / "second_start.json").write_text(json.dumps(
+            {"date": time.strftime("%Y-%m-%d %H:%M"), "cold": args.cold, "cpus": os.cpu_count(),
+             "starts": [asdict(each) for each in starts]}, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":

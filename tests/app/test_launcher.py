@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from app.launcher import APP_PYTHON, MODEL
+from app.launcher import APP_PYTHON, MODEL, Stack, StackConfig
 from app.ports import port_holders, port_is_free
 from common.paths import ROOT
 from tests.conftest import require_model
@@ -167,3 +167,11 @@ def test_a_stop_signal_stops_every_server(
     run.process.send_signal(signum)
     _assert_all_stopped(run, children)
     assert f"{signum.name} received: stopping ..." in run.text()
+
+
+def test_a_token_starting_with_a_dash_reaches_rasa_as_one_argument() -> None:
+    stack = Stack(StackConfig(rasa_token="-GoImUi1wAbg3sU", web_port=None), base_env={})
+    argv = stack.rasa_argv()
+    assert argv[1:4] == ["-m", "bot", "run"]
+    assert "--auth-token=-GoImUi1wAbg3sU" in argv
+    assert "-GoImUi1wAbg3sU" not in argv
