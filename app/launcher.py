@@ -206,6 +206,11 @@ class Stack:
              "--port", str(self.config.action_port)],
         )
 
+    def start_actions(self, timeout: float = 60) -> None:
+        """(Re)start only the action server and wait until it is healthy."""
+        actions = self.spawn_actions()
+        _wait_http(f"http://127.0.0.1:{self.config.action_port}/health", timeout, actions)
+
     def rasa_argv(self) -> list[str]:
         """``python -m bot run ...`` for this stack."""
         command = [str(STOCK_RASA_BIN)] if self.config.stock_rasa else list(RASA_COMMAND)

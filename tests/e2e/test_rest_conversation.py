@@ -120,31 +120,6 @@ def test_servers_listen_on_loopback_only(stack: Stack) -> None:
             outward.connect((address, port))
 
 
-def test_action_server_down_gets_apology_and_hotline_and_keeps_the_message(stack: Stack) -> None:
-    # Last in this module: stops the action server, then starts it again.
-    chat = new_chat(stack)
-    process = stack.processes["actions"]
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(10)
-    try:
-        reply = chat.texts("ทำพาสปอร์ตต้องใช้เอกสารอะไรบ้างคะ")
-        assert reply == (
-            "ขออภัยค่ะ ขณะนี้ระบบขัดข้องชั่วคราว ยังหาคำตอบให้ไม่ได้ กรุณาลองใหม่อีกครั้งในภายหลัง "
-            "หรือโทรศูนย์บริการข้อมูลภาครัฐเพื่อประชาชน 1111 ค่ะ"
-        )
-        with urllib.request.urlopen(  # noqa: S310 - loopback
-            f"{stack.rasa_url}/conversations/{chat.sender}/tracker?token={stack.config.rasa_token}",
-            timeout=10,
-        ) as response:
-            events = json.loads(response.read())["events"]
-        assert [e["text"] for e in events if e["event"] == "user"] == [
-            "ทำพาสปอร์ตต้องใช้เอกสารอะไรบ้างคะ"
-        ]
-    finally:
-        stack.start_actions()
-    assert "1,000 บาท" in chat.texts("แล้วค่าธรรมเนียมเท่าไหร่คะ")
-
-
 RESTARTED = ("เริ่มการสนทนาใหม่แล้วค่ะ เรื่องที่คุยกันก่อนหน้านี้ถูกล้างเรียบร้อย "
              "มีเรื่องงานบริการใดให้ช่วย สอบถามได้เลยค่ะ")
 NOT_UNDERSTOOD = (
@@ -173,3 +148,29 @@ def test_feedback_button_still_works(stack: Stack) -> None:
     chat = new_chat(stack)
     chat.send("ทำพาสปอร์ตต้องใช้เอกสารอะไรบ้างคะ")
     assert chat.texts('/feedback{"helpful": "yes"}') == "ขอบคุณสำหรับความเห็นค่ะ ดีใจที่ช่วยได้"
+
+
+def test_action_server_down_gets_apology_and_hotline_and_keeps_the_message(stack: Stack) -> None:
+    # Last in this module: stops the action server, then starts it again.
+    chat = new_chat(stack)
+    process = stack.processes["actions"]
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(10)
+    try:
+        reply = chat.texts("ทำพาสปอร์ตต้องใช้เอกสารอะไรบ้างคะ")
+        assert reply == (
+            "ขออภัยค่ะ ขณะนี้ระบบขัดข้องชั่วคราว ยังหาคำตอบให้ไม่ได้ กรุณาลองใหม่อีกครั้งในภายหลัง "
+            "หรือโทรศูนย์บริการข้อมูลภาครัฐเพื่อประชาชน 1111 ค่ะ"
+        )
+        with urllib.request.urlopen(  # noqa: S310 - loopback
+            f"{stack.rasa_url}/conversations/{chat.sender}/tracker?token={stack.config.rasa_token}",
+            timeout=10,
+        ) as response:
+            events = json.loads(response.read())["events"]
+        assert [e["text"] for e in events if e["event"] == "user"] == [
+            "ทำพาสปอร์ตต้องใช้เอกสารอะไรบ้างคะ"
+        ]
+    finally:
+        stack.start_actions()
+    assert "1,000 บาท" in chat.texts("แล้วค่าธรรมเนียมเท่าไหร่คะ")
+
