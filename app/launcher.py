@@ -7,7 +7,8 @@ Rasa is started through the project's entry point (``python -m bot run``,
 bot/__main__.py), which applies the project's patches first. Every child runs
 in its own process group, so a Ctrl-C in the terminal reaches only the
 launcher, which then stops every group; the kernel also sends each child
-SIGTERM if the launcher dies without stopping them (``PR_SET_PDEATHSIG``).
+started from the main thread SIGTERM if the launcher dies without stopping
+them (``PR_SET_PDEATHSIG``).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -128,12 +130,12 @@ _PR_SET_PDEATHSIG = 1
 _LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
 
 
-def _child_setup(parent: int) -> None:
+def _child_setup(parent: int, watch_parent: bool) -> None:
     """Runs in the child between fork and exec."""
     # The mask is inherited across exec: a child must hear SIGTERM even though
     # the launcher blocks it while spawning.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-    if _LIBC is not None:
+    if _LIBC is not None and watch_parent:
         _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
         if os.getppid() != parent:  # the launcher died before prctl took effect
             os._exit(1)
@@ -164,6 +166,10 @@ class Stack:
             self.config.log_dir.mkdir(parents=True, exist_ok=True)
             out = open(self.config.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed with process
         parent = os.getpid()
+        # The kernel sends the parent-death signal when the *thread* that
+        # spawned the child ends: only the main thread lives as long as we do
+        # (tests start replicas from a thread pool).
+        watch_parent = threading.current_thread() is threading.main_thread()
         # A stop signal arriving between the fork and the bookkeeping below
         # would leave a child that stop() does not know: hold it until then.
         signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
@@ -175,7 +181,7 @@ class Stack:
                 stdout=out,  # type: ignore[arg-type]
                 stderr=subprocess.STDOUT if out is not None else None,
                 start_new_session=True,
-                preexec_fn=lambda: _child_setup(parent),  # noqa: PLW1509 - no threads spawn
+                preexec_fn=lambda: _child_setup(parent, watch_parent),  # noqa: PLW1509
             )
             self.processes[name] = process
         finally:
@@ -206,10 +212,26 @@ class Stack:
              "--port", str(self.config.action_port)],
         )
 
+    def wait_actions(self, process: subprocess.Popen[bytes], timeout: float) -> None:
+        _wait_http(f"http://127.0.0.1:{self.config.action_port}/health", timeout, process)
+
+    def wait_rasa(self, process: subprocess.Popen[bytes], timeout: float) -> None:
+        # Rasa answers only once its model is loaded (a listener before serving).
+        _wait_http(f"{self.rasa_url}/status?token={self.config.rasa_token}", timeout, process)
+
+    def wait_web(self, process: subprocess.Popen[bytes], timeout: float) -> None:
+        _wait_http(f"http://127.0.0.1:{self.config.web_port}/", timeout, process)
+
+    # One server at a time: for tests that restart one, or share one between stacks.
     def start_actions(self, timeout: float = 60) -> None:
-        """(Re)start only the action server and wait until it is healthy."""
-        actions = self.spawn_actions()
-        _wait_http(f"http://127.0.0.1:{self.config.action_port}/health", timeout, actions)
+        self.wait_actions(self.spawn_actions(), timeout)
+
+    def start_rasa(self, timeout: float = 300) -> None:
+        self.wait_rasa(self.spawn_rasa(), timeout)
+
+    def start_web(self, timeout: float = 30) -> None:
+        if self.config.web_port is not None:
+            self.wait_web(self.spawn_web(), timeout)
 
     def rasa_argv(self) -> list[str]:
         """``python -m bot run ...`` for this stack."""
@@ -245,11 +267,10 @@ class Stack:
         try:
             actions, rasa = self.spawn_actions(), self.spawn_rasa()
             site = self.spawn_web() if web and self.config.web_port is not None else None
-            _wait_http(f"http://127.0.0.1:{self.config.action_port}/health", timeout, actions)
-            # Rasa answers only once its model is loaded (a listener before serving).
-            _wait_http(f"{self.rasa_url}/status?token={self.config.rasa_token}", timeout, rasa)
+            self.wait_actions(actions, timeout)
+            self.wait_rasa(rasa, timeout)
             if site is not None:
-                _wait_http(f"http://127.0.0.1:{self.config.web_port}/", timeout, site)
+                self.wait_web(site, timeout)
         except BaseException:
             self.stop()
             raise
