@@ -29,7 +29,7 @@ from typing import Any
 
 import aiohttp
 
-from app.launcher import RASA_BIN, Stack, StackConfig, stack_environment
+from app.launcher import STOCK_RASA_BIN, Stack, StackConfig, stack_environment
 from common.paths import ROOT
 
 RESULTS = ROOT / "bench" / "results"
@@ -161,7 +161,7 @@ def train_baseline() -> Path:
     if not model.exists():
         env = stack_environment(StackConfig(web_port=None), {})
         subprocess.run(
-            [str(RASA_BIN), "train", "--config", "config.yml", "--domain", "domain.yml",
+            [str(STOCK_RASA_BIN), "train", "--config", "config.yml", "--domain", "domain.yml",
              "--data", "data", "--out", "models", "--fixed-model-name", "baseline", "--quiet"],
             cwd=BASELINE, env=env, check=True,
         )
@@ -213,7 +213,8 @@ def main() -> None:
         stock = StackConfig(rasa_port=5205, action_port=5255, web_port=None, model=train_baseline(),
                             endpoints=BASELINE / "endpoints.yml",
                             credentials=BASELINE / "credentials.yml",
-                            actions_module="bench.baseline.actions", log_dir=work / "logs-stock")
+                            actions_module="bench.baseline.actions", log_dir=work / "logs-stock",
+                            stock_rasa=True)
         long_stock = [BASELINE_ACTION_TURN, BASELINE_PLAIN_TURN]
         results["stock_baseline"] = run_stack(
             stock, "stock", (BASELINE_ACTION_TURN, BASELINE_PLAIN_TURN, long_stock), args)

@@ -71,7 +71,7 @@ def train(name: str, config: dict[str, Any], nlu_path: Path = ROOT / "data" / "n
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
     subprocess.run(
-        [str(Path(sys.executable).parent / "rasa"), "train", "nlu", "--config", str(config_path),
+        [sys.executable, "-m", "bot", "train", "nlu", "--config", str(config_path),
          "--nlu", str(nlu_path), "--domain", "domain.yml", "--out", str(WORK),
          "--fixed-model-name", name, "--quiet"],
         cwd=ROOT, env=env, check=True,

@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONPATH="$PWD"
 RASA_PY=.venv/rasa/bin/python
+# Rasa's command line with the project's patches (bot/__main__.py), never the bare `rasa`.
+RASA="$RASA_PY -m bot"
 APP_PY=.venv/app/bin/python
 mkdir -p test-artifacts
 failures=()
@@ -29,9 +31,9 @@ run "app env: unit and service tests" $APP_PY -m pytest -q tests --ignore=tests/
 # Data checks and the trained model.
 run "seed knowledge base" $APP_PY -m app.kb.seed
 run "export training content" $APP_PY -m app.kb.export_training
-run "rasa data validate" .venv/rasa/bin/rasa data validate --fail-on-warnings --quiet
-run "train (only what changed)" .venv/rasa/bin/rasa train --fixed-model-name thai-assistant --out models --quiet
-run "story tests" .venv/rasa/bin/rasa test core --stories tests/test_stories.yml --model models/thai-assistant.tar.gz --e2e --fail-on-prediction-errors --out test-artifacts/core --quiet
+run "rasa data validate" $RASA data validate --fail-on-warnings --quiet
+run "train (only what changed)" bash scripts/model.sh
+run "story tests" $RASA test core --stories tests/test_stories.yml --model models/thai-assistant.tar.gz --e2e --fail-on-prediction-errors --out test-artifacts/core --quiet
 
 # Slow tiers: trained model, end to end, browser.
 run "rasa env: model tests" $RASA_PY -m pytest -q tests/bot -m "model"

@@ -17,12 +17,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.server import speedups
 from bot.channels.safety import apology_text, run_turn
 from bot.channels.settings import load_channel_settings
+from bot.server import patches
 
 logger = logging.getLogger(__name__)
-speedups.apply()
 
 MAX_SENDER_CHARS = 128
 
@@ -56,6 +55,12 @@ def parse_rest_body(body: Any, max_chars: int) -> tuple[str, str, dict[str, Any]
 
 class RestInput(StockRestInput):
     """Rasa's REST channel, validated and never silent."""
+
+    def __init__(self) -> None:
+        # Loaded by a Rasa started with the bare `rasa` command, it would
+        # serve without the speed-ups and the slash-command rules.
+        patches.require_applied("The REST channel (bot.channels.rest.RestInput)")
+        super().__init__()
 
     @classmethod
     def name(cls) -> str:

@@ -43,7 +43,17 @@ Profiled with py-spy on Rasa 3.6.21 (README, "Benchmarks"):
   every state into a debug message on every prediction, even with debug logs
   off; the text is now made only when a log actually renders it.
 
-Applied once, when the Rasa server imports the project's channels.
+* ``RasaModel.load`` (DIET, the response selector) builds the model's
+  variables by training it for one step on an example, then overwrites them
+  with the saved weights. That step runs through ``tf.function``: tracing and
+  compiling the training graph was most of the time to load our model, 30 s
+  and more of a start on two cores, for a graph that serving never runs. The
+  step now runs eagerly (Rasa's own ``run_eagerly`` option); the weights,
+  optimizer state and prediction graph loaded afterwards are the same.
+  Fine-tuning loads as before.
+
+Applied by bot/server/patches.py, which ``python -m bot`` (bot/__main__.py)
+calls before Rasa's command line starts.
 """
 from __future__ import annotations
 
@@ -78,6 +88,8 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
+from rasa.utils.tensorflow.constants import RUN_EAGERLY
+from rasa.utils.tensorflow.models import RasaModel
 
 logger = logging.getLogger(__name__)
 
@@ -355,6 +367,28 @@ def _format_tracker_states(states: list[dict]) -> Any:
     return _FormattedStates(states)
 
 
+_original_model_load = RasaModel.load.__func__  # type: ignore[attr-defined]
+
+
+def _load_model(cls: type[RasaModel], model_file_name: str, model_data_example: Any,
+                predict_data_example: Any = None, finetune_mode: bool = False,
+                *args: Any, **kwargs: Any) -> RasaModel:
+    if finetune_mode:
+        return _original_model_load(cls, model_file_name, model_data_example,
+                                    predict_data_example, finetune_mode, *args, **kwargs)
+    config = kwargs.get("config", {})
+    # Rasa passes the component's config: its copy decides only how the one
+    # building step runs; the model keeps the configured value for serving.
+    building = {**kwargs, "config": {**config, RUN_EAGERLY: True}}
+    model = _original_model_load(cls, model_file_name, model_data_example,
+                                 predict_data_example, finetune_mode, *args, **building)
+    # Serving as configured: prediction through tf.function, traced on first use.
+    model.run_eagerly = bool(config.get(RUN_EAGERLY))
+    if isinstance(getattr(model, "config", None), dict):
+        model.config[RUN_EAGERLY] = config.get(RUN_EAGERLY)
+    return model
+
+
 def apply() -> None:
     """Install the fixes (idempotent)."""
     global _applied
@@ -369,7 +403,9 @@ def apply() -> None:
     DialogueStateTracker.copy = _copy_tracker  # type: ignore[method-assign]
     RulePolicy._get_possible_keys = _get_possible_keys  # type: ignore[method-assign]
     Policy.format_tracker_states = staticmethod(_format_tracker_states)  # type: ignore[assignment]
+    RasaModel.load = classmethod(_load_model)  # type: ignore[method-assign,assignment]
     _applied = True
     logger.info("Rasa speed-ups applied: action-result validator, event type lookup, "
                 "keep-alive sessions, incremental featurisation, recent events to actions, "
-                "incremental applied events, tracker copies without replay, bounded rule matching")
+                "incremental applied events, tracker copies without replay, bounded rule matching, "
+                "model loading without tracing a training graph")

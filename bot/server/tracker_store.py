@@ -39,10 +39,9 @@ from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from bot.server import speedups
+from bot.server import patches, speedups
 
 logger = logging.getLogger(__name__)
-speedups.apply()
 
 # How many of a tracker's events are stored: set when the cache hands it out
 # and after every save.
@@ -72,6 +71,9 @@ class CachingSQLTrackerStore(SQLTrackerStore):
     """
 
     def __init__(self, *args: Any, cache_size: int | str = 2000, **kwargs: Any) -> None:
+        # Measured and tested with the speed-ups (bot/server/speedups.py keeps
+        # its replays on the cached trackers): never run on a bare `rasa`.
+        patches.require_applied("The caching tracker store (bot.server.tracker_store)")
         super().__init__(*args, **kwargs)
         self.cache_size = int(cache_size)
         self._cache: OrderedDict[str, tuple[int, DialogueStateTracker]] = OrderedDict()

@@ -17,6 +17,7 @@ import pytest
 
 from app.launcher import APP_PYTHON, MODEL, Stack, StackConfig, stack_environment
 from common.paths import ROOT
+from tests.conftest import require_model
 
 
 def free_port() -> int:
@@ -115,8 +116,7 @@ def line_api() -> Iterator[LineStandIn]:
 def running_stack(workdir: Path, log_dir: Path, *, web: bool = False,
                   extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
     """A seeded knowledge base, the action server, Rasa and optionally the web chat."""
-    if not MODEL.exists():
-        pytest.skip(f"no trained model at {MODEL}: run `make model` first")
+    require_model(MODEL)
     kb_url = f"sqlite+aiosqlite:///{workdir / 'kb.sqlite3'}"
     seed_kb(kb_url)
     config = StackConfig(

@@ -17,6 +17,7 @@ import uuid
 import pytest
 
 from app.launcher import Stack
+from tests.conftest import skip_or_fail
 from tests.e2e.conftest import Chat, post_json
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
@@ -110,13 +111,43 @@ def _outward_address() -> str:
 def test_servers_listen_on_loopback_only(stack: Stack) -> None:
     address = _outward_address()
     if address.startswith("127."):
-        pytest.skip("this host has no address other than loopback to try")
+        skip_or_fail("this host has no address other than loopback to try")
     for port in (stack.config.rasa_port, stack.config.action_port):
         with socket.socket() as loopback:
             loopback.connect(("127.0.0.1", port))  # listening
         with socket.socket() as outward, pytest.raises(ConnectionRefusedError):
             outward.settimeout(5)
             outward.connect((address, port))
+
+
+RESTARTED = ("เริ่มการสนทนาใหม่แล้วค่ะ เรื่องที่คุยกันก่อนหน้านี้ถูกล้างเรียบร้อย "
+             "มีเรื่องงานบริการใดให้ช่วย สอบถามได้เลยค่ะ")
+NOT_UNDERSTOOD = (
+    "ขออภัยค่ะ ไม่แน่ใจว่าหมายถึงเรื่องใด ช่วยเลือกจากตัวเลือกด้านล่างได้ไหมคะ",
+    "ขออภัยค่ะ ดิฉันยังไม่เข้าใจคำถาม ช่วยพิมพ์ใหม่อีกครั้งได้ไหมคะ เช่น "
+    "\"ต่อบัตรประชาชนใช้อะไรบ้าง\" หรือ \"อำเภอเมืองเชียงใหม่อยู่ไหน\"",
+)
+PASSPORT_FEE = "ค่าธรรมเนียมสำหรับทำหนังสือเดินทาง (พาสปอร์ต) บุคคลทั่วไปค่ะ"
+
+
+def test_typed_restart_is_confirmed_politely(stack: Stack) -> None:
+    chat = new_chat(stack)
+    chat.send("ทำพาสปอร์ตต้องใช้เอกสารอะไรบ้างคะ")
+    assert chat.texts("/restart") == RESTARTED
+    assert not chat.texts("แล้วค่าธรรมเนียมเท่าไหร่คะ").startswith(PASSPORT_FEE)  # forgotten
+
+
+def test_typed_internal_command_is_read_as_text_and_keeps_the_conversation(stack: Stack) -> None:
+    chat = new_chat(stack)
+    chat.send("ทำพาสปอร์ตต้องใช้เอกสารอะไรบ้างคะ")
+    assert chat.texts("/session_start").startswith(NOT_UNDERSTOOD)
+    assert chat.texts("แล้วค่าธรรมเนียมเท่าไหร่คะ").startswith(PASSPORT_FEE)
+
+
+def test_feedback_button_still_works(stack: Stack) -> None:
+    chat = new_chat(stack)
+    chat.send("ทำพาสปอร์ตต้องใช้เอกสารอะไรบ้างคะ")
+    assert chat.texts('/feedback{"helpful": "yes"}') == "ขอบคุณสำหรับความเห็นค่ะ ดีใจที่ช่วยได้"
 
 
 def test_action_server_down_gets_apology_and_hotline_and_keeps_the_message(stack: Stack) -> None:
@@ -142,3 +173,4 @@ def test_action_server_down_gets_apology_and_hotline_and_keeps_the_message(stack
     finally:
         stack.start_actions()
     assert "1,000 บาท" in chat.texts("แล้วค่าธรรมเนียมเท่าไหร่คะ")
+

@@ -17,7 +17,7 @@ import pytest
 
 from app.launcher import MODEL, Stack, StackConfig
 from common.paths import ROOT
-from tests.conftest import require_service
+from tests.conftest import require_model, require_service
 from tests.e2e.conftest import LINE_SECRET, LINE_TOKEN, LineStandIn, free_port, seed_kb
 from tests.production.support import REDIS_DB, START_SECONDS, Production
 
@@ -39,8 +39,7 @@ def production() -> Iterator[Production]:
     require_service("PostgreSQL", "127.0.0.1", 5432)
     require_service("Redis", "127.0.0.1", 6379)
     require_service("RabbitMQ", "127.0.0.1", 5672)
-    if not MODEL.exists():
-        pytest.skip(f"no trained model at {MODEL}: run `make model` first")
+    require_model(MODEL)
     suffix = secrets.token_hex(4)
     tracker_db, kb_db, queue = f"tracker_{suffix}", f"kb_{suffix}", f"rasa_events_{suffix}"
     _create_database(tracker_db)

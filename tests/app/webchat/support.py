@@ -14,12 +14,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from playwright.sync_api import BrowserContext, Page, WebSocket, expect
 
 from common.paths import ROOT
 from app.settings import Settings, load_settings
+from tests.conftest import skip_or_fail
 from tests.e2e.conftest import free_port  # noqa: F401 - re-exported for the web tests
 
 WEB_DIST = ROOT / "web" / "dist"
@@ -104,10 +104,7 @@ def require_chromium() -> None:
     """Browser tests need Debian's chromium; CI installs it (scripts/ensure_system.sh)."""
     if CHROMIUM.exists() and shutil.which("chromium"):
         return
-    message = "Debian chromium is missing (apt-get install chromium chromium-driver)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    skip_or_fail("Debian chromium is missing (apt-get install chromium chromium-driver)")
 
 
 class Visit:

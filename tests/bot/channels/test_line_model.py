@@ -8,19 +8,18 @@ from line_fakes import USER_A, event
 
 from bot.channels.line_api import REPLY_PATH
 from common.paths import ROOT
+from tests.conftest import require_model
 
 MODEL = ROOT / "models" / "thai-assistant.tar.gz"
 
-pytestmark = [
-    pytest.mark.model,
-    pytest.mark.skipif(not MODEL.exists(), reason=f"no trained model at {MODEL}"),
-]
+pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
 def agent() -> Any:
     from rasa.core.agent import Agent
 
+    require_model(MODEL)
     return Agent.load(str(MODEL))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import os
 import shutil
 import socket
 import subprocess
@@ -25,7 +24,7 @@ from redis.exceptions import RedisError
 from bot.channels.line import LineInput, ledger_for
 from bot.channels.line_api import REPLY_PATH
 from bot.channels.line_dedupe import NoLedger, RedisLedger, event_key
-from tests.conftest import require_service
+from tests.conftest import require_service, skip_or_fail
 
 pytestmark = pytest.mark.services
 
@@ -199,11 +198,7 @@ class _PrivateRedis:
     async def start(self) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
-            # Installed with Redis by scripts/ensure_system.sh: CI must have it.
-            missing = "redis-server is not installed"
-            if os.environ.get("CI") == "true":
-                pytest.fail(missing)
-            pytest.skip(missing)
+            skip_or_fail("redis-server is not installed")
         self._process = subprocess.Popen(  # noqa: S603 - fixed argv
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no"],

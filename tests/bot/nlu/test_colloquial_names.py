@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from common.paths import ROOT
+from tests.conftest import require_model
 
 MODEL = ROOT / "models" / "thai-assistant.tar.gz"
 
@@ -47,8 +48,7 @@ async def _parse(texts: list[str]) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def services_found() -> dict[str, list[str]]:
-    if not MODEL.exists():
-        pytest.skip("no trained model: `make model`")
+    require_model(MODEL)
     texts = list(SENTENCES)
     parsed = asyncio.run(_parse(texts))
     return {text: [e["value"] for e in result["entities"] if e["entity"] == "service"]

@@ -7,6 +7,7 @@ import pytest
 
 from bench.nlu_eval import TEST_FILE, evaluate_model
 from common.paths import ROOT
+from tests.conftest import require_model
 
 MODEL = ROOT / "models" / "thai-assistant.tar.gz"
 # Floors sit a little under the figures measured when they were set (README,
@@ -18,8 +19,7 @@ ENTITY_F1_FLOOR = 0.95
 
 @pytest.mark.model
 def test_intent_accuracy_and_entity_f1_stay_above_floor() -> None:
-    if not MODEL.exists():
-        pytest.skip("no trained model: `make model`")
+    require_model(MODEL)
     scores = evaluate_model(MODEL, TEST_FILE)
     report = ROOT / "test-artifacts" / "nlu-eval.json"
     report.parent.mkdir(exist_ok=True)

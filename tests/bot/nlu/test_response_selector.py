@@ -10,6 +10,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.response_selector import FaqResponseSelector
 from common.paths import ROOT
+from tests.conftest import require_model
 
 MODEL = ROOT / "models" / "thai-assistant.tar.gz"
 
@@ -55,8 +56,7 @@ def test_without_thresholds_every_message_is_selected_as_in_rasa() -> None:
 
 @pytest.mark.model
 def test_trained_model_selects_for_faq_questions_only() -> None:
-    if not MODEL.exists():
-        pytest.skip("no trained model: `make model`")
+    require_model(MODEL)
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(MODEL))

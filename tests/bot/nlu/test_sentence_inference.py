@@ -9,6 +9,7 @@ import pytest
 
 from bot.nlu.sentence_inference import SentenceInferenceMixin
 from common.paths import ROOT
+from tests.conftest import require_model
 
 MODEL = ROOT / "models" / "thai-assistant.tar.gz"
 
@@ -31,8 +32,7 @@ def _scores(parsed: dict[str, Any]) -> dict[str, float]:
 def test_numpy_scores_equal_tensorflow_scores_on_the_training_messages(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    if not MODEL.exists():
-        pytest.skip("no trained model: `make model`")
+    require_model(MODEL)
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(MODEL))

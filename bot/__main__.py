@@ -1,0 +1,32 @@
+"""``python -m bot run|train|test|shell|data ...``: Rasa's command line, with this project's patches.
+
+The one way this project starts Rasa (``make``, scripts/test.sh, the launcher,
+the benchmarks): the patches of bot/server/patches.py are applied first, then
+Rasa's own ``rasa`` command runs with the same arguments. The bare ``rasa``
+command would train and serve without them; tests/bot/server/test_entry_point.py
+fails if a start path uses it.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+from bot.server import library_warnings
+
+
+def main(argv: list[str]) -> None:
+    # Rasa must never phone home, whoever starts it and however the shell is
+    # set up; with telemetry off it also skips Sentry.
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+    library_warnings.ignore()  # before Rasa's import chain reaches matplotlib
+    from bot.server import patches
+
+    patches.apply()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv = ["python -m bot", *argv]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
