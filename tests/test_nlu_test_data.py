@@ -35,12 +35,23 @@ PARTICLE_AT_END = re.compile(
 
 
 def _examples(path: Path) -> list[tuple[int, str]]:
-    """(line number, text without annotations) of every example in an NLU file."""
-    found = []
+    """(line number, text without annotations) of every example in an NLU file.
+
+    Only the lines of ``examples: |`` blocks: other YAML under data/nlu (the
+    exported content terms, lookups) is not training examples.
+    """
+    found: list[tuple[int, str]] = []
+    block_indent: int | None = None
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         stripped = line.strip()
-        if stripped.startswith("- ") and not stripped.startswith(("- intent:", "- lookup:",
-                                                                   "- synonym:", "- regex:")):
+        indent = len(line) - len(line.lstrip())
+        if block_indent is not None and stripped and indent <= block_indent:
+            block_indent = None
+        if block_indent is None:
+            if stripped.startswith("examples:") and stripped.endswith("|"):
+                block_indent = indent
+            continue
+        if stripped.startswith("- "):
             found.append((number, ANNOTATION.sub(r"\1", stripped[2:]).strip()))
     return found
 

@@ -116,7 +116,7 @@ def _rasa(args: list[str], tmp_path: Path) -> str:
 
 def _train_and_parse(tmp_path: Path, data_root: Path, name: str) -> list[dict]:
     _rasa(
-        ["-m", "rasa", "train", "nlu", "--config", str(tmp_path / "config.yml"),
+        ["-m", "bot", "train", "nlu", "--config", str(tmp_path / "config.yml"),
          "--nlu", str(data_root / "nlu"), "--domain", str(tmp_path / "domain.yml"),
          "--out", str(tmp_path / "models"), "--fixed-model-name", name, "--quiet"],
         tmp_path,
