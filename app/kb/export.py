@@ -184,11 +184,19 @@ async def export(db: Database, out: Path) -> list[Path]:
             stale.unlink()
     written = []
     for relative, text in sorted(files.items()):
-        path = out / relative
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-        written.append(path)
+        write_if_changed(out / relative, text)
+        written.append(out / relative)
     return written
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write ``text`` unless the file already holds it: an unchanged file keeps
+    its timestamp, and the model's fingerprint its value."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,6 +32,7 @@ from app.kb.content import spec
 from app.kb.command import run_with_database
 from app.kb.db import Database
 from app.kb.export import render as render_kb_files
+from app.kb.export import write_if_changed
 from app.kb.models import ContentKind
 from app.kb.repositories.published import all_published
 from common.paths import DATA
@@ -164,15 +165,8 @@ async def export_training(db: Database, data_dir: Path = DATA) -> list[Path]:
     """Write the files that changed; returns them (an empty list: nothing changed)."""
     async with db.session() as session:
         files = await render(session)
-    changed = []
-    for relative, text in files.items():
-        path = data_dir / relative
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        changed.append(path)
-    return changed
+    return [data_dir / relative for relative, text in files.items()
+            if write_if_changed(data_dir / relative, text)]
 
 
 def main(argv: list[str] | None = None) -> int:
