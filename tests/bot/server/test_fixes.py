@@ -158,10 +158,19 @@ def test_a_second_training_restores_diet_from_the_cache(tmp_path: Path) -> None:
     assert "Starting to train component" not in second
 
 
-def test_loading_the_project_warns_of_no_duplicated_retrieval_intent() -> None:
+def test_loading_the_project_warns_of_no_duplicated_retrieval_intent(tmp_path: Path) -> None:
+    # The FAQ training data is exported from the database when training (and
+    # absent from a fresh clone): one stand-in FAQ gives the domain its
+    # retrieval intent.
+    (tmp_path / "faq.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: faq/test_only\n  examples: |\n    - ทดสอบคำถาม\n',
+        encoding="utf-8")
+    (tmp_path / "faq_responses.yml").write_text(
+        'version: "3.1"\nresponses:\n  utter_faq/test_only:\n  - text: ทดสอบคำตอบ\n',
+        encoding="utf-8")
     importer = TrainingDataImporter.load_from_config(
         config_path=str(ROOT / "config.yml"), domain_path=str(ROOT / "domain.yml"),
-        training_data_paths=[str(ROOT / "data")])
+        training_data_paths=[str(ROOT / "data"), str(tmp_path)])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         domain = importer.get_domain()
