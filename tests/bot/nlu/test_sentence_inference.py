@@ -9,16 +9,18 @@ import pytest
 
 from bot.nlu.sentence_inference import SentenceInferenceMixin
 from common.paths import ROOT
+from common.training_content import FAQ_FILE
 from tests.conftest import require_model
 
 MODEL = ROOT / "models" / "thai-assistant.tar.gz"
 
 
 def _training_texts() -> list[str]:
+    """Every training message, the FAQ questions exported from the database included."""
     from rasa.shared.nlu.training_data.loading import load_data
 
-    return sorted({m.get("text") for path in sorted((ROOT / "data" / "nlu").glob("*.yml"))
-                   for m in load_data(str(path)).intent_examples})
+    paths = [*sorted((ROOT / "data" / "nlu").glob("*.yml")), ROOT / "data" / FAQ_FILE]
+    return sorted({m.get("text") for path in paths for m in load_data(str(path)).intent_examples})
 
 
 def _scores(parsed: dict[str, Any]) -> dict[str, float]:
