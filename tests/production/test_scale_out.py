@@ -70,7 +70,11 @@ def test_every_event_reaches_the_broker(production: Production) -> None:
                 received.append(json.loads(message.body))
             return received
 
-    events = [e for e in asyncio.run(consume()) if e.get("sender_id") == sender]
+    # A thread of its own: the browser tests' Playwright (sync API) may keep an
+    # event loop running in this one for the whole session.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        received = pool.submit(asyncio.run, consume()).result()
+    events = [e for e in received if e.get("sender_id") == sender]
     kinds = [e["event"] for e in events]
     assert "user" in kinds and "bot" in kinds, kinds
     assert next(e for e in events if e["event"] == "user")["text"] == "สวัสดีค่ะ"
