@@ -150,12 +150,17 @@ def _dump(document: Any) -> str:
     )
 
 
+async def published_data(session: AsyncSession, kind: ContentKind) -> list[Data]:
+    """Every published record of one kind, as the plain data the files hold."""
+    content = spec(kind)
+    return [content.to_data(r) for r in await all_published(session, kind)]
+
+
 async def render(session: AsyncSession) -> dict[Path, str]:
     """Each file of the export (relative path) and its text."""
 
     async def records(kind: ContentKind) -> list[Data]:
-        content = spec(kind)
-        return [content.to_data(r) for r in await all_published(session, kind)]
+        return await published_data(session, kind)
 
     files = {
         Path("agencies.yml"): _dump(

@@ -32,9 +32,8 @@ from app.kb.content import spec
 from app.kb.command import run_with_database
 from app.kb.db import Database
 from app.kb.export import render as render_kb_files
-from app.kb.export import write_if_changed
+from app.kb.export import published_data, write_if_changed
 from app.kb.models import ContentKind
-from app.kb.repositories.published import all_published
 from common.paths import DATA
 from common.training_content import (
     DOMAIN_TEXTS,
@@ -146,8 +145,7 @@ async def render(session: AsyncSession) -> dict[Path, str]:
     """Each generated file (relative to the data root) and its text."""
 
     async def records(kind: ContentKind) -> list[Record]:
-        content = spec(kind)
-        return [content.to_data(r) for r in await all_published(session, kind)]
+        return await published_data(session, kind)
 
     faqs = await records(ContentKind.FAQ)
     return {
