@@ -28,7 +28,6 @@ import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import ValidationError
-from app.kb.content import spec
 from app.kb.command import run_with_database
 from app.kb.db import Database
 from app.kb.export import render as render_kb_files
