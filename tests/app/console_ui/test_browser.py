@@ -1,0 +1,242 @@
+"""A province officer in headless Chromium: signs in, edits their province's FAQ
+answer and an office's hours, previews (the web card and the LINE message the
+API returns, drawn by the chat page's own card code) and publishes; the
+published records change in the database. Also at 360 px and by keyboard."""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
+
+from app.kb.content import hours_to_data
+from app.kb.models import ContentKind
+from app.kb.repositories.faqs import get_faq
+from app.kb.repositories.published import all_published
+from tests.app.console_ui.conftest import ARTIFACTS, OFFICER, PASSWORD, PROVINCE, Console, run_async
+
+pytestmark = pytest.mark.browser
+
+NEW_ANSWER = "ร้องเรียนได้ที่ศูนย์ดำรงธรรมจังหวัดเชียงใหม่ ชั้น 1 ศาลากลางจังหวัด ทุกวันทำการ 08:30–16:30 น. หรือโทรสายด่วน 1567 ตลอด 24 ชั่วโมงค่ะ"
+# Monday to Friday 08:00–17:00 with lunch 12:00–13:00: two ranges a day.
+NEW_HOURS = [[day, "08:00", "12:00"] for day in range(5)] + [[day, "13:00", "17:00"] for day in range(5)]
+
+
+class Recorder:
+    """What the page asked for: every URL, and the headers of state-changing requests."""
+
+    def __init__(self, page: Page) -> None:
+        self.urls: list[str] = []
+        self.writes: list[tuple[str, str, dict[str, str]]] = []
+        page.on("request", self._record)
+
+    def _record(self, request: Request) -> None:
+        self.urls.append(request.url)
+        if request.method not in ("GET", "HEAD"):
+            self.writes.append((request.method, request.url, request.headers))
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(locale="th-TH", viewport={"width": 1024, "height": 900})
+    yield context
+    context.close()
+
+
+def sign_in(page: Page, console: Console) -> None:
+    page.goto(console.url + "/")
+    expect(page.get_by_role("heading", name="เข้าสู่ระบบสำหรับเจ้าหน้าที่")).to_be_visible()
+    page.get_by_label("ชื่อผู้ใช้").fill(OFFICER)
+    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    expect(page.get_by_role("heading", name="สำนักงาน", exact=True)).to_be_visible()
+
+
+def published_faq(console: Console) -> Any:
+    async def read() -> Any:
+        db = console.database()
+        try:
+            async with db.session() as session:
+                faq = await get_faq(session, "complaint_channels", PROVINCE)
+                return faq.answer, faq.province_code
+        finally:
+            await db.dispose()
+
+    return run_async(read)
+
+
+def published_hours(console: Console) -> list[list[Any]]:
+    async def read() -> list[list[Any]]:
+        db = console.database()
+        try:
+            async with db.session() as session:
+                offices = await all_published(session, ContentKind.OFFICE)
+            office = next(o for o in offices if o.code == console.office_code)  # type: ignore[attr-defined]
+            return hours_to_data(office.hours)  # type: ignore[attr-defined]
+        finally:
+            await db.dispose()
+
+    return run_async(read)
+
+
+def draft_preview(page: Page) -> dict[str, Any]:
+    """The preview JSON of the draft on screen, fetched with the page's own session."""
+    draft_id = re.search(r"#/drafts/(\d+)", page.url)
+    assert draft_id, page.url
+    response = page.request.get(f"{page.url.split('#')[0].rstrip('/')}/api/drafts/{draft_id.group(1)}/preview")
+    assert response.ok, response.text()
+    return dict(response.json())
+
+
+def line_texts(line: Any) -> list[str]:
+    """Every text in a LINE message (text messages and Flex text/span nodes)."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("text", "span") and isinstance(node.get("text"), str):
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(line)
+    return found
+
+
+def publish_now(page: Page, reason: str) -> None:
+    page.get_by_label("เหตุผล (บันทึกในประวัติการแก้ไข)").fill(reason)
+    page.get_by_role("button", name="เผยแพร่", exact=True).click()
+    expect(page.locator(".ok-box")).to_have_text("เผยแพร่แล้ว ผู้ช่วยจะตอบด้วยข้อมูลใหม่ภายในไม่กี่วินาที")
+
+
+def test_wrong_password_is_shown_next_to_the_field(context: BrowserContext, console: Console) -> None:
+    page = context.new_page()
+    page.goto(console.url + "/")
+    page.get_by_label("ชื่อผู้ใช้").fill(OFFICER)
+    page.get_by_label("รหัสผ่าน").fill("not-the-password")
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    password = page.get_by_label("รหัสผ่าน")
+    expect(password).to_have_attribute("aria-invalid", "true")
+    error = page.locator("[data-field=password] .field-error")
+    expect(error).to_have_text("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง")
+    # The message is tied to the field for screen readers.
+    assert error.get_attribute("id") in (password.get_attribute("aria-describedby") or "")
+    expect(page.locator(".form-summary")).to_be_visible()
+
+
+def test_officer_edits_previews_and_publishes(context: BrowserContext, console: Console) -> None:
+    page = context.new_page()
+    recorder = Recorder(page)
+    sign_in(page, console)
+    page.evaluate("() => document.fonts.ready")
+    assert page.evaluate("() => document.fonts.check('16px Sarabun', 'ศูนย์ดำรงธรรมจังหวัดเชียงใหม่')")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "offices.png"), full_page=True)
+
+    # --- the FAQ answer of the officer's province ---
+    page.goto(f"{console.url}/#/faqs/complaint_channels?province={PROVINCE}")
+    answer = page.get_by_label("คำตอบ", exact=True)
+    expect(answer).to_be_visible()
+    answer.fill(NEW_ANSWER)
+    page.get_by_label("เหตุผลที่แก้ไข (บันทึกในประวัติการแก้ไข)").fill("ศูนย์ดำรงธรรมแจ้งที่ตั้งและเวลาทำการ")
+    page.get_by_role("button", name="บันทึกร่างและดูตัวอย่าง").click()
+    expect(page).to_have_url(re.compile(r"#/drafts/\d+$"))
+    web = page.locator("#preview-web")
+    expect(web).to_contain_text(NEW_ANSWER)
+    preview = draft_preview(page)
+    assert preview["text"] == NEW_ANSWER
+    line = page.locator("#preview-line")
+    assert NEW_ANSWER in line_texts(preview["line"])
+    expect(line).to_contain_text(NEW_ANSWER)
+    page.screenshot(path=str(ARTIFACTS / "faq-preview.png"), full_page=True)
+    assert published_faq(console)[0] != NEW_ANSWER  # a draft changes nothing citizens see
+    publish_now(page, "ศูนย์ดำรงธรรมแจ้งที่ตั้งและเวลาทำการ")
+    assert published_faq(console) == (NEW_ANSWER, PROVINCE)
+
+    # --- an office's hours: a client-side check first, then Monday copied to the week ---
+    page.goto(f"{console.url}/#/offices/{console.office_code}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("แก้ไขข้อมูล")
+    monday = page.locator('[data-field="hours.0"]')
+    monday.get_by_label("วันจันทร์ เปิดทำการ").check()
+    monday.get_by_label("วันจันทร์ เวลาเปิด").fill("17:00")
+    monday.get_by_label("วันจันทร์ เวลาปิด").fill("08:00")
+    page.get_by_label("เหตุผลที่แก้ไข (บันทึกในประวัติการแก้ไข)").fill("อำเภอขยายเวลาทำการ")
+    page.get_by_role("button", name="บันทึกร่างและดูตัวอย่าง").click()
+    expect(monday.locator(".field-error")).to_have_text("วันจันทร์: เวลาเปิดต้องก่อนเวลาปิด")
+    expect(monday.get_by_label("วันจันทร์ เวลาเปิด")).to_have_attribute("aria-invalid", "true")
+
+    monday.get_by_label("วันจันทร์ เวลาเปิด").fill("08:00")
+    monday.get_by_label("วันจันทร์ เวลาปิด").fill("17:00")
+    monday.get_by_label("วันจันทร์ เริ่มพักกลางวัน").fill("12:00")
+    monday.get_by_label("วันจันทร์ สิ้นสุดพักกลางวัน").fill("13:00")
+    page.get_by_role("button", name="ใช้เวลาของวันจันทร์กับวันอังคาร–ศุกร์").click()
+    for day in ("เสาร์", "อาทิตย์"):
+        box = page.get_by_label(f"วัน{day} เปิดทำการ")
+        if box.is_checked():
+            box.uncheck()
+    page.get_by_role("button", name="บันทึกร่างและดูตัวอย่าง").click()
+    expect(page).to_have_url(re.compile(r"#/drafts/\d+$"))
+    expect(page.locator(".changes")).to_contain_text("เวลาทำการ")
+    preview = draft_preview(page)
+    card = preview["web"].get("custom", {}).get("card") if "custom" in preview["web"] else preview["web"].get("card", preview["web"])
+    shown = card["offices"][0]["hours"]
+    assert "08:00–12:00, 13:00–17:00" in shown
+    # The chat page's own card code draws it: the office's hours fact, word for word.
+    expect(page.locator("#preview-web .card-offices .card-fact", has_text="เวลาทำการ").locator("dd")).to_have_text(shown)
+    for text in line_texts(preview["line"]):
+        if "08:00" in text:
+            expect(page.locator("#preview-line")).to_contain_text(text)
+    page.screenshot(path=str(ARTIFACTS / "office-preview.png"), full_page=True)
+    assert published_hours(console) != NEW_HOURS
+    publish_now(page, "อำเภอขยายเวลาทำการ")
+    assert published_hours(console) == sorted(NEW_HOURS)
+
+    # Every state-changing request carried the session's CSRF token; nothing came from another host.
+    origin = urlsplit(console.url).netloc
+    assert recorder.writes, "no state-changing request was recorded"
+    for method, url, headers in recorder.writes:
+        if urlsplit(url).path == "/api/session" and method == "POST":
+            continue
+        assert headers.get("x-csrf-token"), f"{method} {url} without X-CSRF-Token"
+    assert all(urlsplit(url).netloc == origin for url in recorder.urls if url.startswith("http"))
+
+
+def test_phone_width_and_keyboard(browser: Browser, console: Console) -> None:
+    context = browser.new_context(locale="th-TH", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(console.url + "/")
+        expect(page.get_by_label("ชื่อผู้ใช้")).to_be_visible()
+        # Keyboard only: the skip link, then the form's fields in order, Enter submits.
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.textContent") == "ข้ามไปที่เนื้อหา"
+        page.get_by_label("ชื่อผู้ใช้").focus()
+        page.keyboard.type(OFFICER)
+        page.keyboard.press("Tab")
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", name="สำนักงาน", exact=True)).to_be_visible()
+        page.goto(f"{console.url}/#/offices/{console.office_code}")
+        expect(page.get_by_label("วันจันทร์ เปิดทำการ")).to_be_visible()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "office-360.png"), full_page=True)
+        # Nothing wider than the phone: no sideways scrolling.
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+        # Every form control has a name a screen reader can read.
+        unnamed = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+            .filter((c) => c.type !== 'hidden' && !c.labels?.length && !c.getAttribute('aria-label'))
+            .map((c) => c.outerHTML)""")
+        assert unnamed == []
+        page.goto(f"{console.url}/#/faqs")
+        expect(page.get_by_role("heading", name="คำถามที่พบบ่อย", exact=True)).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "faqs-360.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
