@@ -73,7 +73,9 @@ function lineMessage(message) {
 
 /** The LINE preview: `line` is one message object, a list of them, or {messages: [...]}. */
 export function renderLine(line) {
-  const messages = Array.isArray(line) ? line : Array.isArray(line && line.messages) ? line.messages : [line];
+  // Replies may come in batches (a list of lists of messages): draw them in order.
+  const list = Array.isArray(line) ? line : Array.isArray(line && line.messages) ? line.messages : [line];
+  const messages = list.flat(2);
   const root = h("div", { className: "line-chat" });
   for (const message of messages) {
     root.append(h("div", { className: "line-row" }, lineMessage(message)));

@@ -5,7 +5,7 @@ import { ApiError, del, get, post, query } from "../api.js";
 import { cardOf } from "../../chat/cards.js";
 import { quickRepliesOf, renderMessage } from "../../chat/messages.js";
 import { renderLine } from "../line.js";
-import { KIND_NAMES, STATUS_NAMES, announce, button, clearErrors, errorBox, field, fieldset, formSummary, h, input, loading, newId, pageHeading, showErrors, textarea, thaiDateTime } from "../ui.js";
+import { KIND_NAMES, STATUS_NAMES, WEEKDAYS, announce, button, clearErrors, errorBox, field, fieldset, formSummary, h, input, loading, newId, pageHeading, showErrors, textarea, thaiDateTime } from "../ui.js";
 
 const EDIT_PATH = { office: "#/offices/", faq: "#/faqs/", service: "#/services/" };
 const FIELD_NAMES = {
@@ -23,7 +23,18 @@ function editHash(draft) {
   return province ? `${base}?province=${encodeURIComponent(province)}` : base;
 }
 
-function show(value) {
+function showHours(rows) {
+  const byDay = new Map();
+  for (const [weekday, opens, closes] of rows) {
+    byDay.set(weekday, [...(byDay.get(weekday) || []), `${opens}–${closes}`]);
+  }
+  if (!byDay.size) return "ปิดทุกวัน";
+  return [...byDay.entries()].sort((a, b) => a[0] - b[0]).map(([weekday, ranges]) => `${WEEKDAYS[weekday] || weekday} ${ranges.join(", ")}`).join(" · ");
+}
+
+function show(value, name) {
+  if (name === "hours" && Array.isArray(value)) return showHours(value);
+  if (name === "question_variants" && Array.isArray(value)) return value.join(" / ");
   if (value === null || value === undefined || value === "") return "—";
   if (typeof value === "boolean") return value ? "ใช่" : "ไม่ใช่";
   if (typeof value === "object") return JSON.stringify(value);
@@ -48,7 +59,7 @@ function changeTable(draft, published) {
     const before = published ? published[name] : undefined;
     if (published && JSON.stringify(before ?? null) === JSON.stringify(value ?? null)) continue;
     if (["code", "key", "province_code"].includes(name)) continue;
-    rows.push(h("tr", {}, h("th", { scope: "row" }, FIELD_NAMES[name] || name), h("td", { "data-label": "เดิม" }, published ? show(before) : "—"), h("td", { "data-label": "ใหม่" }, show(value))));
+    rows.push(h("tr", {}, h("th", { scope: "row" }, FIELD_NAMES[name] || name), h("td", { "data-label": "เดิม" }, published ? show(before, name) : "—"), h("td", { "data-label": "ใหม่" }, show(value, name))));
   }
   if (!rows.length) return h("p", {}, "ไม่มีข้อมูลที่เปลี่ยน");
   return h("table", { className: "table changes" },
