@@ -6,12 +6,13 @@ import { announce, h } from "./ui.js";
 import { signInPage } from "./pages/signin.js";
 import { officeListPage, faqListPage, serviceListPage } from "./pages/lists.js";
 import { officeEditPage } from "./pages/office.js";
-import { faqEditPage } from "./pages/faq.js";
+import { faqEditPage, faqNewPage } from "./pages/faq.js";
 import { serviceEditPage } from "./pages/service.js";
 import { draftPage, draftListPage } from "./pages/drafts.js";
 import { auditPage } from "./pages/audit.js";
 import { bulkPage } from "./pages/bulk.js";
 import { trainingPage } from "./pages/training.js";
+import { accountsPage } from "./pages/accounts.js";
 
 const EDITORS = new Set(["admin", "content_editor"]);
 
@@ -23,11 +24,13 @@ const MENU = [
   { path: "#/audit", label: "ประวัติการแก้ไข", roles: null },
   { path: "#/bulk", label: "นำเข้า/ส่งออก CSV", roles: ["admin", "content_editor", "province_officer"] },
   { path: "#/training", label: "ฝึกผู้ช่วย", roles: [...EDITORS] },
+  { path: "#/accounts", label: "บัญชีผู้ใช้", roles: ["admin"] },
 ];
 
 const ROUTES = [
   [/^#\/offices\/(.+)$/, officeEditPage],
   [/^#\/offices$/, officeListPage],
+  [/^#\/faqs\/new$/, faqNewPage],
   [/^#\/faqs\/(.+)$/, faqEditPage],
   [/^#\/faqs$/, faqListPage],
   [/^#\/services\/(.+)$/, serviceEditPage],
@@ -37,6 +40,7 @@ const ROUTES = [
   [/^#\/audit$/, auditPage],
   [/^#\/bulk$/, bulkPage],
   [/^#\/training(?:\/(.+))?$/, trainingPage],
+  [/^#\/accounts$/, accountsPage],
 ];
 
 const state = { user: null };

@@ -34,7 +34,7 @@ function pager(total, offset, go) {
   );
 }
 
-function listPage({ title, path, hashBase, columns, intro }) {
+function listPage({ title, path, hashBase, columns, intro, addLink }) {
   return async (container, { user, params }) => {
     const national = !user.province_code && !user.office_code;
     const results = h("div", { className: "results" });
@@ -50,6 +50,7 @@ function listPage({ title, path, hashBase, columns, intro }) {
     container.append(
       pageHeading(title),
       intro ? h("p", { className: "lead" }, intro(user)) : null,
+      addLink && addLink.roles.includes(user.role) ? h("p", {}, h("a", { className: "button", href: addLink.href }, addLink.label)) : null,
       searchForm(params, ({ q, province }) => go({ q, province, offset: "" }), national),
       results,
     );
@@ -115,6 +116,7 @@ export const faqListPage = listPage({
   title: "คำถามที่พบบ่อย",
   path: "/api/faqs",
   hashBase: "#/faqs",
+  addLink: { href: "#/faqs/new", label: "เพิ่มคำถามใหม่", roles: ["admin", "content_editor", "province_officer"] },
   intro: (user) => (user.province_code ? "คำตอบทั้งประเทศ และคำตอบเฉพาะจังหวัดของคุณ (กดที่คำถามเพื่อแก้ไขคำตอบของจังหวัด)" : "คำถามที่พบบ่อยและคำตอบ"),
   columns: [
     { label: "คำถาม", value: (faq) => link(faqHash(faq), faq.title || faq.key) },
