@@ -117,7 +117,9 @@ async def _first_office(url: str, province: str) -> str:
     try:
         async with db.session() as session:
             offices = await all_published(session, ContentKind.OFFICE)
-        return next(o.code for o in offices if o.province_code == province)  # type: ignore[attr-defined]
+        codes = [o.code for o in offices if o.province_code == province]  # type: ignore[attr-defined]
+        # A district office: what a province officer edits most.
+        return next((c for c in codes if c.startswith("district_office:")), codes[0])
     finally:
         await db.dispose()
 

@@ -22,6 +22,8 @@ from tests.app.console_ui.conftest import ARTIFACTS, OFFICER, PASSWORD, PROVINCE
 pytestmark = pytest.mark.browser
 
 NEW_ANSWER = "ร้องเรียนได้ที่ศูนย์ดำรงธรรมจังหวัดเชียงใหม่ ชั้น 1 ศาลากลางจังหวัด ทุกวันทำการ 08:30–16:30 น. หรือโทรสายด่วน 1567 ตลอด 24 ชั่วโมงค่ะ"
+# What the assistant says: the answer, then its source line (as ActionAnswerFaq says it).
+NEW_REPLY = f"{NEW_ANSWER}\nที่มา: ศูนย์ดำรงธรรมจังหวัดเชียงใหม่ (ตรวจสอบ 23 พฤศจิกายน 2569)"
 # Monday to Friday 08:00–17:00 with lunch 12:00–13:00: two ranges a day.
 NEW_HOURS = [[day, "08:00", "12:00"] for day in range(5)] + [[day, "13:00", "17:00"] for day in range(5)]
 
@@ -148,13 +150,13 @@ def test_officer_edits_previews_and_publishes(context: BrowserContext, console: 
     page.get_by_label("เหตุผลที่แก้ไข (บันทึกในประวัติการแก้ไข)").fill("ศูนย์ดำรงธรรมแจ้งที่ตั้งและเวลาทำการ")
     page.get_by_role("button", name="บันทึกร่างและดูตัวอย่าง").click()
     expect(page).to_have_url(re.compile(r"#/drafts/\d+$"))
-    web = page.locator("#preview-web")
-    expect(web).to_contain_text(NEW_ANSWER)
+    bubble = page.locator("#preview-web .message-bot .bubble")
+    expect(bubble).to_be_visible()
     preview = draft_preview(page)
-    assert preview["text"] == NEW_ANSWER
-    line = page.locator("#preview-line")
-    assert NEW_ANSWER in line_texts(preview["line"])
-    expect(line).to_contain_text(NEW_ANSWER)
+    assert preview["text"] == NEW_REPLY
+    assert bubble.text_content() == NEW_REPLY  # word for word, line break included
+    assert NEW_REPLY in line_texts(preview["line"])
+    assert page.locator("#preview-line .line-bubble").first.text_content() == NEW_REPLY
     page.screenshot(path=str(ARTIFACTS / "faq-preview.png"), full_page=True)
     assert published_faq(console)[0] != NEW_ANSWER  # a draft changes nothing citizens see
     publish_now(page, "ศูนย์ดำรงธรรมแจ้งที่ตั้งและเวลาทำการ")
@@ -214,14 +216,25 @@ def test_phone_width_and_keyboard(browser: Browser, console: Console) -> None:
         page = context.new_page()
         page.goto(console.url + "/")
         expect(page.get_by_label("ชื่อผู้ใช้")).to_be_visible()
-        # Keyboard only: the skip link, then the form's fields in order, Enter submits.
+        # Keyboard only. The page starts on its heading (read out first); Tab reaches the
+        # user name, then the password, and Enter signs in.
+        expect(page.locator("h1")).to_be_focused()
         page.keyboard.press("Tab")
-        assert page.evaluate("() => document.activeElement.textContent") == "ข้ามไปที่เนื้อหา"
-        page.get_by_label("ชื่อผู้ใช้").focus()
+        expect(page.get_by_label("ชื่อผู้ใช้")).to_be_focused()
         page.keyboard.type(OFFICER)
         page.keyboard.press("Tab")
         page.keyboard.type(PASSWORD)
+        expect(page.get_by_label("รหัสผ่าน")).to_be_focused()
         page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", name="สำนักงาน", exact=True)).to_be_focused()
+        # The skip link is the first stop of the page and lands in the content, not on a new route.
+        first = page.evaluate("""() => document.querySelector('a[href], button, input, select, textarea').textContent""")
+        assert first == "ข้ามไปที่เนื้อหา"
+        hash_before = page.evaluate("() => location.hash")
+        page.get_by_role("link", name="ข้ามไปที่เนื้อหา").focus()
+        page.keyboard.press("Enter")
+        assert page.evaluate("() => location.hash") == hash_before
+        expect(page.locator("#main")).to_be_focused()
         expect(page.get_by_role("heading", name="สำนักงาน", exact=True)).to_be_visible()
         page.goto(f"{console.url}/#/offices/{console.office_code}")
         expect(page.get_by_label("วันจันทร์ เปิดทำการ")).to_be_visible()

@@ -157,10 +157,13 @@ export function showErrors(form, error) {
       line.textContent = line.textContent ? `${line.textContent} ${message}` : String(message);
       line.hidden = false;
     }
-    const control = node.matches("input, select, textarea")
-      ? node
-      : node.querySelector("input:not([type=hidden]), select, textarea");
-    if (control) control.setAttribute("aria-invalid", "true");
+    // A field or a weekday row: its value controls are the wrong ones (not the "open" tick box).
+    // A whole group (all the hours, say): focus its first control, mark none.
+    const values = node.matches("input, select, textarea")
+      ? [node]
+      : [...node.querySelectorAll("input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea")];
+    if (node.matches("input, select, textarea, .field, .day")) values.forEach((c) => c.setAttribute("aria-invalid", "true"));
+    const control = values[0] || node.querySelector("input:not([type=hidden]), select, textarea");
     if (!first) first = control || node;
     summaryItems.push(h("li", {}, h("a", { href: `#${control ? control.id : ""}`, onclick: (event) => {
       event.preventDefault();
