@@ -4,15 +4,16 @@ API returns, drawn by the chat page's own card code) and publishes; the
 published records change in the database. Also at 360 px and by keyboard."""
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
 
+from app.console.validation import phone_error
 from app.kb.content import hours_to_data
 from app.kb.models import ContentKind
 from app.kb.repositories.faqs import get_faq
@@ -58,12 +59,12 @@ def sign_in(page: Page, console: Console) -> None:
     expect(page.get_by_role("heading", name="สำนักงาน", exact=True)).to_be_visible()
 
 
-def published_faq(console: Console) -> Any:
+def published_faq(console: Console, key: str = "complaint_channels") -> Any:
     async def read() -> Any:
         db = console.database()
         try:
             async with db.session() as session:
-                faq = await get_faq(session, "complaint_channels", PROVINCE)
+                faq = await get_faq(session, key, PROVINCE)
                 return faq.answer, faq.province_code
         finally:
             await db.dispose()
@@ -253,3 +254,45 @@ def test_phone_width_and_keyboard(browser: Browser, console: Console) -> None:
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
     finally:
         context.close()
+
+
+def test_server_messages_and_scheduled_publication(context: BrowserContext, console: Console) -> None:
+    page = context.new_page()
+    sign_in(page, console)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    # The server's Thai message lands next to the field it names.
+    page.goto(f"{console.url}/#/offices/{console.office_code}")
+    phone = page.get_by_label("เบอร์โทรศัพท์")
+    phone.fill("12345")
+    page.get_by_label("เหตุผลที่แก้ไข (บันทึกในประวัติการแก้ไข)").fill("แก้เบอร์โทร")
+    page.get_by_role("button", name="บันทึกร่างและดูตัวอย่าง").click()
+    message = phone_error("12345")
+    assert message and message.startswith("เบอร์โทรศัพท์ (phone) ไม่ถูกต้อง")
+    expect(page.locator("[data-field=phone] .field-error")).to_have_text(message)
+    expect(phone).to_have_attribute("aria-invalid", "true")
+    expect(phone).to_be_focused()
+    expect(page.locator(".form-summary")).to_contain_text(message)
+    page.screenshot(path=str(ARTIFACTS / "office-phone-error.png"), full_page=True)
+
+    # The province's first answer to a national question, published tomorrow morning.
+    national = published_faq(console, "office_hours")
+    assert national[1] is None
+    page.goto(f"{console.url}/#/faqs/office_hours?province={PROVINCE}")
+    expect(page.locator(".notice").first).to_have_text(
+        "จังหวัดนี้ยังไม่มีคำตอบของตนเอง ข้อความด้านล่างคือคำตอบทั้งประเทศ "
+        "เมื่อเผยแพร่แล้ว ประชาชนในจังหวัดนี้จะเห็นคำตอบของจังหวัดแทน")
+    answer = page.get_by_label("คำตอบ", exact=True)
+    expect(answer).to_have_value(national[0])
+    answer.fill("ช่วงสงกรานต์ ที่ว่าการอำเภอในจังหวัดเชียงใหม่เปิด 08:30–12:00 น. ค่ะ")
+    page.get_by_label("เหตุผลที่แก้ไข (บันทึกในประวัติการแก้ไข)").fill("เวลาทำการช่วงสงกรานต์")
+    page.get_by_role("button", name="บันทึกร่างและดูตัวอย่าง").click()
+    expect(page).to_have_url(re.compile(r"#/drafts/\d+$"))
+    page.get_by_label("ตั้งเวลาเผยแพร่ (เช่น เวลาทำการช่วงวันหยุดที่เริ่มสัปดาห์หน้า)").check()
+    page.get_by_label("วันที่เผยแพร่").fill((date.today() + timedelta(days=2)).isoformat())
+    page.get_by_label("เวลา", exact=True).fill("08:00")
+    page.get_by_label("เหตุผล (บันทึกในประวัติการแก้ไข)").fill("เวลาทำการช่วงสงกรานต์")
+    page.get_by_role("button", name="เผยแพร่", exact=True).click()
+    expect(page.locator(".ok-box")).to_contain_text("ตั้งเวลาเผยแพร่แล้ว: ")
+    page.screenshot(path=str(ARTIFACTS / "faq-scheduled.png"), full_page=True)
+    assert published_faq(console, "office_hours") == national  # not before its time

@@ -4,6 +4,10 @@
 
 import { h } from "./ui.js";
 
+function isColour(value) {
+  return typeof value === "string" && /^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/.test(value);
+}
+
 const SIZES = new Set(["xxs", "xs", "sm", "md", "lg", "xl", "xxl", "3xl", "4xl", "5xl"]);
 
 function flexText(node) {
@@ -14,7 +18,7 @@ function flexText(node) {
   if (SIZES.has(node.size)) classes.push(`lf-size-${node.size}`);
   if (node.wrap === false) classes.push("lf-nowrap");
   const element = h("p", { className: classes.join(" ") }, text);
-  if (typeof node.color === "string" && /^#[0-9a-fA-F]{6}$/.test(node.color)) element.style.color = node.color;
+  if (isColour(node.color)) element.style.color = node.color;
   return element;
 }
 
@@ -30,7 +34,11 @@ function flexNode(node) {
   switch (node.type) {
     case "box": {
       const layout = ["horizontal", "baseline"].includes(node.layout) ? "horizontal" : "vertical";
-      return h("div", { className: `lf-box lf-${layout}` }, (node.contents || []).map(flexNode));
+      const box = h("div", { className: `lf-box lf-${layout}` }, (node.contents || []).map(flexNode));
+      // Badges are boxes with a background (LINE draws white text on it).
+      if (isColour(node.backgroundColor)) box.classList.add("lf-filled");
+      if (isColour(node.backgroundColor)) box.style.backgroundColor = node.backgroundColor;
+      return box;
     }
     case "text":
       return flexText(node);

@@ -47,7 +47,9 @@ async function publishedOf(draft) {
   if (!path) return null;
   try {
     const record = await get(`${path}${encodeURIComponent(key)}${query({ province })}`);
-    return (record.province_code || null) === (province || null) ? record : null;
+    // A FAQ read for a province may be the national answer: that is not this draft's record.
+    if (draft.kind === "faq" && (record.province_code || null) !== (province || null)) return null;
+    return record;
   } catch {
     return null;
   }
