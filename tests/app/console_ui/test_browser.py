@@ -4,6 +4,8 @@ API returns, drawn by the chat page's own card code) and publishes; the
 published records change in the database. Also at 360 px and by keyboard."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -296,3 +298,106 @@ def test_server_messages_and_scheduled_publication(context: BrowserContext, cons
     expect(page.locator(".ok-box")).to_contain_text("ตั้งเวลาเผยแพร่แล้ว: ")
     page.screenshot(path=str(ARTIFACTS / "faq-scheduled.png"), full_page=True)
     assert published_faq(console, "office_hours") == national  # not before its time
+
+
+def office_rows(page: Page, console: Console, changes: dict[str, str]) -> tuple[str, list[str]]:
+    """The officer's offices.csv (exported with the page's session) with ``changes``
+    ({office code: new phone}) applied, holding only the changed rows."""
+    response = page.request.get(f"{console.url}/api/offices.csv")
+    assert response.ok, response.text()
+    # The export starts with a BOM, so that spreadsheet programs read it as UTF-8.
+    rows = list(csv.DictReader(io.StringIO(response.body().decode("utf-8-sig"))))
+    assert rows and {row["province_code"] for row in rows} == {PROVINCE}
+    picked = [row for row in rows if row["code"] in changes]
+    for row in picked:
+        row["phone"] = changes[row["code"]]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(picked)
+    return out.getvalue(), [row["code"] for row in picked]
+
+
+def published_phone(console: Console) -> Any:
+    async def read() -> Any:
+        db = console.database()
+        try:
+            async with db.session() as session:
+                offices = await all_published(session, ContentKind.OFFICE)
+            return next(o.phone for o in offices if o.code == console.office_code)  # type: ignore[attr-defined]
+        finally:
+            await db.dispose()
+
+    return run_async(read)
+
+
+def import_csv(page: Page, text: str, *, skip_bad: bool) -> None:
+    page.goto(page.url.split("#")[0] + "#/bulk")
+    page.get_by_label("ประเภทข้อมูล").select_option("offices")
+    page.get_by_label("ไฟล์ CSV (UTF-8)").set_input_files(
+        files=[{"name": "offices.csv", "mimeType": "text/csv", "buffer": text.encode("utf-8")}])
+    if skip_bad:
+        page.get_by_label("ข้ามแถวที่มีปัญหา แล้วนำเข้าเฉพาะแถวที่ถูกต้อง").check()
+    page.get_by_role("button", name="ตรวจไฟล์ (ยังไม่บันทึก)").click()
+    expect(page.locator(".import-result")).to_be_visible()
+
+
+def test_csv_dry_run_import_and_restore_from_the_audit_log(context: BrowserContext, console: Console) -> None:
+    page = context.new_page()
+    sign_in(page, console)
+    other = next(code for code in office_codes(console) if code != console.office_code)
+    first, second = "053-112-345", "053-112-346"
+
+    # A dry run with one bad row: the table names the row and the reason; nothing can be written.
+    text, order = office_rows(page, console, {console.office_code: first, other: "12345"})
+    import_csv(page, text, skip_bad=False)
+    bad_row = 2 + order.index(other)
+    bad = page.locator(".import-result tbody tr", has=page.locator("th", has_text=str(bad_row)))
+    expect(bad.locator("td").nth(1)).to_have_text("ไม่ผ่าน")
+    expect(bad.locator("li")).to_have_text([phone_error("12345") or ""])
+    expect(page.get_by_role("button", name="นำเข้าข้อมูล")).to_be_disabled()
+    page.screenshot(path=str(ARTIFACTS / "csv-dry-run.png"), full_page=True)
+    assert published_phone(console) != first
+
+    # Skipping the bad row writes the good one.
+    import_csv(page, text, skip_bad=True)
+    page.get_by_role("button", name="นำเข้าข้อมูล").click()
+    expect(page.locator(".import-result").locator("xpath=..").locator("p").first).to_have_text(
+        "ถูกต้อง 1 แถว · มีปัญหา 1 แถว · บันทึกแล้ว 1 แถว")
+    assert published_phone(console) == first
+
+    text, _ = office_rows(page, console, {console.office_code: second})
+    import_csv(page, text, skip_bad=False)
+    page.get_by_role("button", name="นำเข้าข้อมูล").click()
+    expect(page.locator("p", has_text="บันทึกแล้ว 1 แถว")).to_be_visible()
+    assert published_phone(console) == second
+
+    # The audit log has both imports; restoring the first brings its phone back.
+    page.goto(f"{console.url}/#/audit")
+    page.get_by_label("รหัสหรือคีย์ของรายการ").fill(console.office_code)
+    page.get_by_role("button", name="ค้นหา").click()
+    items = page.locator(".audit-item", has_text="นำเข้าจากไฟล์ CSV")
+    expect(items).to_have_count(2)
+    page.screenshot(path=str(ARTIFACTS / "audit.png"), full_page=True)
+    older = items.nth(1)  # newest first
+    older.locator("summary").click()
+    expect(older.locator(".diff")).to_contain_text(first)
+    page.once("dialog", lambda dialog: dialog.accept("กู้คืนเบอร์เดิม"))
+    older.get_by_role("button", name="กู้คืนฉบับนี้").click()
+    expect(page).to_have_url(re.compile(r"#/drafts/\d+$"))
+    expect(page.locator(".changes")).to_contain_text(first)
+    publish_now(page, "กู้คืนเบอร์เดิม")
+    assert published_phone(console) == first
+
+
+def office_codes(console: Console) -> list[str]:
+    async def read() -> list[str]:
+        db = console.database()
+        try:
+            async with db.session() as session:
+                offices = await all_published(session, ContentKind.OFFICE)
+            return [o.code for o in offices if o.province_code == PROVINCE]  # type: ignore[attr-defined]
+        finally:
+            await db.dispose()
+
+    return run_async(read)

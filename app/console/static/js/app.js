@@ -92,6 +92,10 @@ let renderCount = 0;
 async function route() {
   const main = document.getElementById("main");
   const count = (renderCount += 1);
+  // A message belongs to the page that said it; a new page starts without an old one
+  // (one said just now, "draft saved" on the way to the draft, stays).
+  const live = document.getElementById("live");
+  if (Date.now() - Number(live.dataset.at || 0) > 1500) live.textContent = "";
   if (!state.user) {
     main.replaceChildren(signInPage(async (session) => {
       signedIn(session);

@@ -37,6 +37,7 @@ export function announce(text, kind = "info") {
   const live = document.getElementById("live");
   if (!live) return;
   live.dataset.kind = kind;
+  live.dataset.at = String(Date.now());
   live.textContent = "";
   // A fresh text node after clearing makes screen readers read a repeated message again.
   window.setTimeout(() => {
