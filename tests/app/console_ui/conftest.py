@@ -150,3 +150,21 @@ def browser() -> Iterator[Browser]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+EDITORS = ("editor_a", "editor_b")
+
+
+@pytest.fixture(scope="module")
+def editor_secrets(console: Console) -> dict[str, str]:
+    """Two ministry content editors (TOTP sign-in): a change to a service's national
+    facts by one needs the other's approval."""
+    from app.console.users import create_user
+
+    secrets: dict[str, str] = {}
+    for name in EDITORS:
+        secret = run_async(lambda name=name: create_user(  # type: ignore[misc]
+            console.settings, username=name, role="content_editor", password=PASSWORD))
+        assert secret, "content editors sign in with TOTP"
+        secrets[name] = secret
+    return secrets

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+import pyotp
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
 
@@ -401,3 +402,74 @@ def office_codes(console: Console) -> list[str]:
             await db.dispose()
 
     return run_async(read)
+
+
+NEW_DOCUMENT = "สำเนาทะเบียนบ้าน (กรณีย้ายที่อยู่)"  # test data in a throwaway knowledge base
+
+
+def sign_in_with_totp(page: Page, console: Console, username: str, secret: str) -> None:
+    page.goto(console.url + "/")
+    page.get_by_label("ชื่อผู้ใช้").fill(username)
+    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    code = page.get_by_label("รหัสยืนยัน 6 หลัก")
+    expect(code).to_be_focused()
+    expect(page.locator("[data-field=totp] .field-error")).to_have_text(
+        "กรุณากรอกรหัสยืนยัน 6 หลักจากแอปยืนยันตัวตนในโทรศัพท์ของคุณ")
+    code.fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    expect(page.get_by_role("heading", name="คำถามที่พบบ่อย", exact=True)).to_be_visible()
+
+
+def published_documents(console: Console) -> Any:
+    async def read() -> Any:
+        db = console.database()
+        try:
+            async with db.session() as session:
+                services = await all_published(session, ContentKind.SERVICE)
+            return next(s.documents for s in services if s.code == "id_card_renewal")  # type: ignore[attr-defined]
+        finally:
+            await db.dispose()
+
+    return run_async(read)
+
+
+def test_totp_and_a_second_editors_approval_of_national_service_facts(
+    browser: Browser, console: Console, editor_secrets: dict[str, str]
+) -> None:
+    before = published_documents(console)
+    author_context = browser.new_context(locale="th-TH", viewport={"width": 1024, "height": 900})
+    approver_context = browser.new_context(locale="th-TH", viewport={"width": 1024, "height": 900})
+    try:
+        page = author_context.new_page()
+        sign_in_with_totp(page, console, "editor_a", editor_secrets["editor_a"])
+        page.goto(f"{console.url}/#/services/id_card_renewal")
+        documents = page.get_by_label("เอกสารที่ต้องใช้")
+        expect(documents).to_have_value("\n".join(before))
+        documents.fill("\n".join([*before, NEW_DOCUMENT]))
+        page.get_by_label("เหตุผลที่แก้ไข (บันทึกในประวัติการแก้ไข)").fill("เพิ่มเอกสารตามประกาศกรม")
+        page.get_by_role("button", name="บันทึกร่างและดูตัวอย่าง").click()
+        expect(page).to_have_url(re.compile(r"#/drafts/\d+$"))
+        page.get_by_label("ดูตัวอย่างคำตอบเรื่อง").select_option("documents")
+        lines = page.locator("#preview-web .card-service .card-lines li")
+        expect(lines).to_have_text([*before, NEW_DOCUMENT])
+        expect(page.locator("#preview-line")).to_contain_text(NEW_DOCUMENT)
+        page.get_by_label("เหตุผล (บันทึกในประวัติการแก้ไข)").fill("เพิ่มเอกสารตามประกาศกรม")
+        page.get_by_role("button", name="เผยแพร่", exact=True).click()
+        expect(page.locator(".ok-box")).to_have_text("ส่งให้ผู้ดูแลเนื้อหาอีกคนหนึ่งอนุมัติแล้ว จะเผยแพร่เมื่อได้รับอนุมัติ")
+        assert published_documents(console) == before
+        page.reload()
+        expect(page.locator(".notice")).to_have_text("ร่างนี้รอผู้ดูแลเนื้อหาอีกคนหนึ่งอนุมัติ (ผู้เขียนร่างอนุมัติเองไม่ได้)")
+
+        other = approver_context.new_page()
+        sign_in_with_totp(other, console, "editor_b", editor_secrets["editor_b"])
+        other.goto(f"{console.url}/#/drafts?status=awaiting_approval")
+        other.get_by_role("link", name="id_card_renewal").click()
+        other.get_by_label("ความเห็นในการอนุมัติ").fill("ตรวจกับประกาศกรมแล้ว")
+        other.get_by_role("button", name="อนุมัติและเผยแพร่").click()
+        expect(other.locator(".ok-box")).to_have_text("อนุมัติและเผยแพร่แล้ว")
+        other.screenshot(path=str(ARTIFACTS / "service-approved.png"), full_page=True)
+        assert published_documents(console) == [*before, NEW_DOCUMENT]
+    finally:
+        author_context.close()
+        approver_context.close()

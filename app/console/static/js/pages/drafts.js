@@ -5,7 +5,7 @@ import { ApiError, del, get, post, query } from "../api.js";
 import { cardOf } from "../../chat/cards.js";
 import { quickRepliesOf, renderMessage } from "../../chat/messages.js";
 import { renderLine } from "../line.js";
-import { KIND_NAMES, STATUS_NAMES, WEEKDAYS, announce, button, clearErrors, errorBox, field, fieldset, formSummary, h, input, loading, newId, pageHeading, showErrors, textarea, thaiDateTime } from "../ui.js";
+import { KIND_NAMES, STATUS_NAMES, WEEKDAYS, announce, button, clearErrors, errorBox, field, fieldset, formSummary, h, input, loading, newId, pageHeading, select, showErrors, textarea, thaiDateTime } from "../ui.js";
 
 const EDIT_PATH = { office: "#/offices/", faq: "#/faqs/", service: "#/services/" };
 const FIELD_NAMES = {
@@ -79,21 +79,34 @@ export function webPreview(preview) {
   return h("div", { className: "chat-preview log", "aria-label": "ตัวอย่างบนหน้าเว็บแชต" }, renderMessage(message, () => {}));
 }
 
+const ASPECTS = [
+  ["overview", "ข้อมูลโดยสรุป"], ["documents", "เอกสารที่ต้องใช้"], ["fee", "ค่าธรรมเนียม"],
+  ["deadline", "กำหนดเวลา"], ["processing_time", "ระยะเวลาดำเนินการ"], ["steps", "ขั้นตอน"],
+  ["eligibility", "คุณสมบัติผู้ยื่นคำขอ"], ["where_to_apply", "สถานที่ยื่นคำขอ"], ["online", "ช่องทางออนไลน์"],
+];
+
 function previewSection(draft) {
-  const section = h("section", { className: "preview", "aria-labelledby": "preview-title" },
-    h("h2", { id: "preview-title" }, "ตัวอย่างสิ่งที่ประชาชนจะเห็น"), loading());
-  get(`/api/drafts/${draft.id}/preview`).then((preview) => {
-    section.replaceChildren(
-      h("h2", { id: "preview-title" }, "ตัวอย่างสิ่งที่ประชาชนจะเห็น"),
-      h("div", { className: "preview-grid" },
-        h("div", { className: "preview-pane", id: "preview-web" }, h("h3", {}, "หน้าเว็บแชต"), webPreview(preview)),
-        h("div", { className: "preview-pane", id: "preview-line" }, h("h3", {}, "LINE"), preview.line ? renderLine(preview.line) : h("p", {}, "—"))),
-      preview.text ? h("details", {}, h("summary", {}, "ข้อความตอบแบบตัวอักษร"), h("p", { className: "preview-text" }, preview.text)) : null,
-    );
-  }).catch((error) => {
-    section.replaceChildren(h("h2", { id: "preview-title" }, "ตัวอย่างสิ่งที่ประชาชนจะเห็น"), errorBox(error));
-  });
-  return section;
+  const title = () => h("h2", { id: "preview-title" }, "ตัวอย่างสิ่งที่ประชาชนจะเห็น");
+  const body = h("div", {}, loading());
+  // A service answers one question at a time: choose which answer to preview.
+  const aspect = draft.kind === "service" ? select(ASPECTS, "overview") : null;
+  const load = () => {
+    body.replaceChildren(loading());
+    get(`/api/drafts/${draft.id}/preview${query({ aspect: aspect ? aspect.value : "" })}`).then((preview) => {
+      body.replaceChildren(
+        h("div", { className: "preview-grid" },
+          h("div", { className: "preview-pane", id: "preview-web" }, h("h3", {}, "หน้าเว็บแชต"), webPreview(preview)),
+          h("div", { className: "preview-pane", id: "preview-line" }, h("h3", {}, "LINE"), preview.line ? renderLine(preview.line) : h("p", {}, "—"))),
+        preview.text ? h("details", {}, h("summary", {}, "ข้อความตอบแบบตัวอักษร"), h("p", { className: "preview-text" }, preview.text)) : null,
+      );
+    }).catch((error) => {
+      body.replaceChildren(errorBox(error));
+    });
+  };
+  if (aspect) aspect.addEventListener("change", load);
+  load();
+  return h("section", { className: "preview", "aria-labelledby": "preview-title" },
+    title(), aspect ? field({ label: "ดูตัวอย่างคำตอบเรื่อง", name: "aspect", control: aspect }) : null, body);
 }
 
 function publishForm(draft) {
@@ -218,8 +231,14 @@ export async function draftPage(container, { match, user }) {
             event.target.disabled = false;
           }
         } })));
-  } else if (status === "awaiting_approval" && ["content_editor", "admin"].includes(user.role)) {
-    container.append(approveForm(draft));
+  } else if (status === "awaiting_approval") {
+    const authors = [draft.created_by, draft.requested_by];
+    const mayApprove = ["content_editor", "admin"].includes(user.role) && !authors.includes(user.username);
+    container.append(mayApprove
+      ? approveForm(draft)
+      : h("p", { className: "notice" }, "ร่างนี้รอผู้ดูแลเนื้อหาอีกคนหนึ่งอนุมัติ (ผู้เขียนร่างอนุมัติเองไม่ได้)"));
+  } else if (status === "scheduled") {
+    container.append(h("p", { className: "notice" }, `ตั้งเวลาเผยแพร่ไว้ ${thaiDateTime(draft.publish_at)}`));
   }
 }
 
