@@ -1,0 +1,75 @@
+// Retraining the assistant (needed for new FAQs and question variants) and its progress.
+
+import { ApiError, get, post } from "../api.js";
+import { announce, errorBox, h, pageHeading } from "../ui.js";
+
+const STATUS = {
+  queued: "รอคิว",
+  validating: "กำลังตรวจข้อมูลฝึก",
+  training: "กำลังฝึกผู้ช่วย",
+  evaluating: "กำลังวัดความแม่นยำ",
+  published: "ใช้งานผู้ช่วยรุ่นใหม่แล้ว",
+  rejected: "ไม่ใช้รุ่นใหม่ (ความแม่นยำไม่ผ่านเกณฑ์)",
+  failed: "ล้มเหลว",
+};
+const DONE = new Set(["published", "rejected", "failed"]);
+const POLL_MS = 3000;
+
+function metricsList(metrics) {
+  const entries = Object.entries(metrics || {});
+  if (!entries.length) return null;
+  return h("dl", { className: "metrics" }, entries.map(([name, value]) => h("div", {}, h("dt", {}, name), h("dd", {}, typeof value === "number" ? value.toFixed(3) : JSON.stringify(value)))));
+}
+
+function statusView(job) {
+  const progress = Math.max(0, Math.min(1, Number(job.progress) || 0));
+  return h("div", { className: "training-status" },
+    h("p", {}, h("strong", {}, "สถานะ: "), STATUS[job.status] || job.status),
+    h("progress", { max: 100, value: Math.round(progress * 100), "aria-label": "ความคืบหน้าการฝึก" }, `${Math.round(progress * 100)}%`),
+    job.message ? h("p", { className: job.status === "rejected" || job.status === "failed" ? "error-box" : "" }, job.message) : null,
+    metricsList(job.metrics));
+}
+
+export async function trainingPage(container, { match }) {
+  const jobId = match[0];
+  const status = h("div", { role: "status", "aria-live": "polite" });
+  const start = h("button", { type: "button", className: "button primary" }, "เริ่มฝึกผู้ช่วยด้วยข้อมูลที่เผยแพร่แล้ว");
+  start.addEventListener("click", async () => {
+    start.disabled = true;
+    try {
+      const job = await post("/api/training", {});
+      announce("เริ่มฝึกผู้ช่วยแล้ว", "ok");
+      window.location.hash = `#/training/${job.id}`;
+    } catch (error) {
+      status.replaceChildren(errorBox(error instanceof ApiError ? error : String(error)));
+      start.disabled = false;
+    }
+  });
+  container.append(pageHeading("ฝึกผู้ช่วย"),
+    h("p", { className: "lead" }, "คำถามใหม่และคำถามแบบใหม่ต้องฝึกผู้ช่วยก่อนจึงจะเข้าใจ การฝึกใช้เวลาหลายนาที ระบบจะตรวจความแม่นยำ และใช้รุ่นใหม่เฉพาะเมื่อดีกว่าหรือเท่ากับรุ่นเดิม"),
+    start, status);
+  if (!jobId) return;
+  start.hidden = true;
+  let lastStatus = null;
+  const poll = async () => {
+    if (!container.isConnected) return;
+    try {
+      const job = await get(`/api/training/${encodeURIComponent(jobId)}`);
+      status.replaceChildren(statusView(job));
+      if (job.status !== lastStatus) {
+        lastStatus = job.status;
+        announce(STATUS[job.status] || job.status);
+      }
+      if (DONE.has(job.status)) {
+        start.hidden = false;
+        start.disabled = false;
+        return;
+      }
+    } catch (error) {
+      status.replaceChildren(errorBox(error));
+      return;
+    }
+    window.setTimeout(poll, POLL_MS);
+  };
+  await poll();
+}
