@@ -22,12 +22,13 @@ MODEL     := models/thai-assistant.tar.gz
 PY310 := $(shell PYENV_VERSION=3.10.13 python3.10 -c 'import sys;print(sys.executable)' 2>/dev/null || command -v python3.10)
 PY311 := $(shell PYENV_VERSION=3.11.7 python3.11 -c 'import sys;print(sys.executable)' 2>/dev/null || command -v python3.11 || command -v python3)
 
-.PHONY: help env model seed web run test bench clean
+.PHONY: help env model seed web run test bench clean user
 
 help:
 	@echo "make run   - create environments, train if needed, seed, start the assistant"
 	@echo "make test  - create what the tests need and run every test tier"
 	@echo "make bench - run the benchmarks in bench/ (figures go to bench/results/)"
+	@echo "make user USERNAME=... ROLE=... [PROVINCE=NN] [OFFICE=CODE] - create a console account (password on stdin)"
 
 $(RASA_VENV)/.installed: requirements.txt constraints-rasa.txt
 	@test -n "$(PY310)" || { echo "Python 3.10 is required for Rasa 3.6 (pyenv install 3.10.13)"; exit 1; }
@@ -70,6 +71,13 @@ test: env
 bench: env model seed
 	PYTHONPATH=$(CURDIR) $(RASA_PY) -m bench.nlu_quality
 	PYTHONPATH=$(CURDIR) $(APP_PY) -m bench.latency
+
+# A staff console account; the password is read from standard input.
+# ROLE: admin, content_editor, analyst, province_officer (PROVINCE=NN), district_officer (OFFICE=code).
+user: $(APP_VENV)/.installed seed
+	@test -n "$(USERNAME)" -a -n "$(ROLE)" || { echo "usage: make user USERNAME=... ROLE=... [PROVINCE=NN] [OFFICE=CODE]"; exit 2; }
+	@PYTHONPATH=$(CURDIR) $(APP_PY) -m app.console.users create --username "$(USERNAME)" --role "$(ROLE)" \
+		$(if $(PROVINCE),--province "$(PROVINCE)") $(if $(OFFICE),--office "$(OFFICE)")
 
 clean:
 	rm -rf .venv models var .pytest_cache

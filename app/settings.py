@@ -50,6 +50,18 @@ class Settings:
     # WEB_FRAME_ANCESTORS: exact origins (comma-separated) of the sites that may
     # show the web chat in an iframe, a provincial portal say; none by default.
     web_frame_ancestors: tuple[str, ...] = ()
+    console_host: str = "127.0.0.1"  # CONSOLE_HOST: the staff console, on an internal network
+    console_port: int = 8090  # CONSOLE_PORT
+    # CONSOLE_SESSION_SECRET: HMAC key that signs the console's session cookie.
+    console_session_secret: str = ""
+    console_session_minutes: int = 480  # CONSOLE_SESSION_MINUTES: a sign-in lasts a working day
+    # CONSOLE_COOKIE_SECURE: send the cookie over HTTPS only (on behind a TLS proxy).
+    console_cookie_secure: bool = False
+    console_max_failed_logins: int = 5  # CONSOLE_MAX_FAILED_LOGINS: then the account locks
+    console_lockout_minutes: int = 15  # CONSOLE_LOCKOUT_MINUTES
+    # CONSOLE_LOGIN_RATE: sign-in attempts per minute from one client address.
+    console_login_rate: int = 10
+    console_publish_interval_seconds: float = 15.0  # CONSOLE_PUBLISH_INTERVAL_SECONDS
 
     @property
     def browser_rasa_url(self) -> str:
@@ -110,6 +122,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             raise ConfigError("PSEUDONYM_KEY must be set in production")
         # Development only: a fresh key per process is safe, merely not stable.
         pseudonym_key = secrets.token_hex(32)
+    console_secret = env.get("CONSOLE_SESSION_SECRET", "")
+    if not console_secret:
+        if app_env == "production":
+            raise ConfigError("CONSOLE_SESSION_SECRET must be set in production")
+        # Development only: sessions merely end when the console restarts.
+        console_secret = secrets.token_hex(32)
     origins = _origins(env, "WEB_ALLOWED_ORIGINS")
     frame_ancestors = _origins(env, "WEB_FRAME_ANCESTORS")
     return Settings(
@@ -127,6 +145,23 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         web_port=_int(env, "WEB_PORT", defaults.web_port),
         web_allowed_origins=origins or defaults.web_allowed_origins,
         web_frame_ancestors=frame_ancestors or defaults.web_frame_ancestors,
+        console_host=env.get("CONSOLE_HOST") or defaults.console_host,
+        console_port=_int(env, "CONSOLE_PORT", defaults.console_port),
+        console_session_secret=console_secret,
+        console_session_minutes=_int(
+            env, "CONSOLE_SESSION_MINUTES", defaults.console_session_minutes
+        ),
+        console_cookie_secure=env.get("CONSOLE_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
+        console_max_failed_logins=_int(
+            env, "CONSOLE_MAX_FAILED_LOGINS", defaults.console_max_failed_logins
+        ),
+        console_lockout_minutes=_int(
+            env, "CONSOLE_LOCKOUT_MINUTES", defaults.console_lockout_minutes
+        ),
+        console_login_rate=_int(env, "CONSOLE_LOGIN_RATE", defaults.console_login_rate),
+        console_publish_interval_seconds=_float(
+            env, "CONSOLE_PUBLISH_INTERVAL_SECONDS", defaults.console_publish_interval_seconds
+        ),
     )
 
 

@@ -1,5 +1,5 @@
 """Rasa channel connectors (Rasa server environment).
 
-Keep this file free of imports: the modern environment imports
-``bot.channels.line_messages`` (standard library only) for schema tests.
+The LINE message builders live in ``common.line_messages`` (standard library
+only), so the staff console can render LINE previews with the same code.
 """

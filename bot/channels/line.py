@@ -40,7 +40,7 @@ from bot.channels.line_events import (
     pseudonym,
     signature_is_valid,
 )
-from bot.channels.line_messages import build_turn, media_not_supported_turn, text_messages
+from common.line_messages import build_turn, media_not_supported_turn, text_messages
 from bot.channels.safety import apology_text, run_turn
 from bot.channels.settings import LineSettings, load_channel_settings
 

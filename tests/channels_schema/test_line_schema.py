@@ -1,7 +1,7 @@
 """Every message the LINE connector can send validates against LINE's own models.
 
 Runs in the app environment, where the official ``line-bot-sdk`` v3 lives; the
-renderer (bot/channels/line_messages.py) runs in the Rasa environment, so its
+renderer (common/line_messages.py) runs in the Rasa environment's connector, so its
 output arrives as golden files: tests/bot/channels/test_line_golden.py renders
 the real actions' cards and synthetic edge cases into tests/fixtures/line/.
 The SDK checks types, required fields, enums, 5 messages per call and 13 quick

@@ -27,6 +27,15 @@ class ContentKind(StrEnum):
     HOLIDAY = "holiday"
 
 
+class DraftStatus(StrEnum):
+    """Where a draft stands: being edited, waiting for its publication time,
+    or waiting for a second content editor (national service facts)."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    AWAITING_APPROVAL = "awaiting_approval"
+
+
 class Draft(Base):
     """The one draft of a record: a new record, or a change to a published one.
 
@@ -52,6 +61,11 @@ class Draft(Base):
     updated_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Publication asked for but not yet done (DraftStatus): when, why and by whom.
+    status: Mapped[str] = mapped_column(String(24), default=DraftStatus.DRAFT, index=True)
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    publish_reason: Mapped[str | None] = mapped_column(Text)
+    requested_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class Revision(Base):

@@ -13,20 +13,24 @@ revision an editor leaves.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from app.kb.content import HOURS, KindSpec, spec
-from app.kb.models import ContentKind, Draft, Office, Origin, Revision
+from app.kb.models import ContentKind, Draft, DraftStatus, Office, Origin, Revision
 from app.kb.models.base import Editable
 from common.privacy import contains_personal_data, redact
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,10 @@ async def update_draft(
     # A new dict, so the JSON column sees the change.
     draft.data = data
     draft.updated_by = editor.account
+    # A changed draft is no longer what was scheduled or sent for approval.
+    draft.status = DraftStatus.DRAFT
+    draft.publish_at = None
+    draft.requested_by = None
     await session.flush()
     return draft
 
@@ -309,3 +317,237 @@ async def restore(session: AsyncSession, revision_id: int, editor: Editor) -> Dr
     return await _add_draft(
         session, content, revision.record_key, dict(revision.after), published, editor
     )
+
+
+# --- The staff console: listing, scheduled and approved publication, audit search ---
+
+# A national service's facts whose change needs a second content editor.
+NATIONAL_SERVICE_FACTS = ("documents", "fees", "deadline")
+
+
+@dataclass(frozen=True)
+class Published:
+    """A published record as JSON, with its version and scope."""
+
+    data: dict[str, Any]
+    version: int
+    province_code: str | None
+
+
+async def published_record(
+    session: AsyncSession, kind: ContentKind, key: str
+) -> Published | None:
+    """The published record of ``kind`` named ``key``, or None."""
+    content = spec(kind)
+    try:
+        record = await _published_unlocked(session, content, key)
+    except ValidationError:
+        return None  # a key that cannot name a record (a bad date, say)
+    if record is None:
+        return None
+    return Published(content.to_data(record), record.version, record.province_code)
+
+
+async def _published_unlocked(session: AsyncSession, kind: KindSpec, key: str) -> Editable | None:
+    first = kind.key_fields[0]
+    candidates = await session.scalars(
+        _loaded(kind, select(kind.model)).where(
+            getattr(kind.model, first) == _key_value(kind, key)
+        )
+    )
+    for record in candidates:
+        if kind.key(kind.to_data(record)) == key:
+            return record
+    return None
+
+
+def _text_filter(kind: KindSpec, q: str) -> Any:
+    pattern = f"%{q.strip()}%"
+    columns = [getattr(kind.model, n) for n in ("code", "key", "name_th", "title") if hasattr(kind.model, n)]
+    return or_(*(func.lower(c).like(pattern.lower()) for c in columns))
+
+
+async def list_published(
+    session: AsyncSession,
+    kind: ContentKind,
+    *,
+    province_code: str | None = None,
+    include_national: bool = False,
+    record_key: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Published], int]:
+    """Published records of ``kind`` (one page) and how many match in all.
+
+    ``province_code``: only that province's records (with the national ones
+    too when ``include_national``); ``record_key``: only that record (a
+    district officer's office).
+    """
+    content = spec(kind)
+    model: Any = content.model
+    where: list[Any] = []
+    if province_code is not None:
+        scope = model.province_code == province_code
+        where.append(or_(scope, model.province_code.is_(None)) if include_national else scope)
+    if record_key is not None:
+        where.append(getattr(model, content.key_fields[0]) == record_key)
+    if q:
+        where.append(_text_filter(content, q))
+    total = await session.scalar(select(func.count()).select_from(model).where(*where))
+    order = [getattr(model, n) for n in content.key_fields if n != "province_code"]
+    if hasattr(model, "province_code") and "province_code" in content.key_fields:
+        order.append(model.province_code.is_not(None))
+        order.append(model.province_code)
+    query = _loaded(content, select(model).where(*where).order_by(*order).limit(limit).offset(offset))
+    records = await session.scalars(query)
+    items = [Published(content.to_data(r), r.version, r.province_code) for r in records]
+    return items, int(total or 0)
+
+
+async def list_drafts_scoped(
+    session: AsyncSession,
+    *,
+    kind: ContentKind | None = None,
+    status: str | None = None,
+    province_code: str | None = None,
+    record_key: str | None = None,
+) -> list[Draft]:
+    """Drafts by kind and status; ``province_code``/``record_key`` narrow them to an officer's."""
+    query = select(Draft).order_by(Draft.created_at, Draft.id)
+    if kind is not None:
+        query = query.where(Draft.kind == kind)
+    if status is not None:
+        query = query.where(Draft.status == status)
+    if province_code is not None:
+        query = query.where(Draft.province_code == province_code)
+    if record_key is not None:
+        query = query.where(Draft.record_key == record_key)
+    return list(await session.scalars(query))
+
+
+def needs_approval(draft: Draft, published: Published | None) -> bool:
+    """A national service whose documents, fees or deadline the draft changes."""
+    if draft.kind != ContentKind.SERVICE or draft.province_code is not None:
+        return False
+    before = published.data if published is not None else {}
+    return any(draft.data.get(f) != before.get(f) for f in NATIONAL_SERVICE_FACTS)
+
+
+async def request_publication(
+    session: AsyncSession,
+    draft_id: int,
+    editor: Editor,
+    reason: str,
+    *,
+    publish_at: datetime | None,
+    approval: bool,
+) -> Draft:
+    """Mark a draft to be published later: at ``publish_at``, or once a second editor approves.
+
+    Raises:
+        NotFoundError, ForbiddenError: as ``publish``.
+        ValidationError: no reason given.
+    """
+    if not reason.strip():
+        raise ValidationError("publishing needs a reason")
+    draft = await get_draft(session, draft_id)
+    editor.check_scope(draft.province_code)
+    draft.status = DraftStatus.AWAITING_APPROVAL if approval else DraftStatus.SCHEDULED
+    draft.publish_at = publish_at
+    draft.publish_reason = redact(reason.strip())
+    draft.requested_by = editor.account
+    await session.flush()
+    return draft
+
+
+async def approve(
+    session: AsyncSession, draft_id: int, approver: Editor, reason: str, now: datetime
+) -> Revision | Draft:
+    """A second editor's approval: publishes the draft, or schedules it when its time is later.
+
+    Raises:
+        ValidationError: the draft is not awaiting approval, or no reason.
+        ForbiddenError: the approver wrote or asked to publish the draft.
+    """
+    if not reason.strip():
+        raise ValidationError("approving needs a reason")
+    draft = await get_draft(session, draft_id)
+    if draft.status != DraftStatus.AWAITING_APPROVAL:
+        raise ValidationError(f"draft {draft_id} is not awaiting approval")
+    if approver.account in {draft.created_by, draft.updated_by, draft.requested_by}:
+        raise ForbiddenError("the approval must come from a second editor")
+    author = Editor(draft.requested_by or draft.created_by, None)
+    combined = f"{draft.publish_reason or ''} (approved by {approver.account}: {reason.strip()})"
+    if draft.publish_at is not None and draft.publish_at > now:
+        draft.status = DraftStatus.SCHEDULED
+        draft.publish_reason = redact(combined.strip())
+        await session.flush()
+        return draft
+    return await publish(session, draft_id, author, combined)
+
+
+async def publish_due(session: AsyncSession, now: datetime) -> list[Revision]:
+    """Publish every scheduled draft whose time has come, each on its own savepoint.
+
+    A draft that can no longer be published (the record changed since, say)
+    goes back to ``draft`` status, so an editor sees it and decides.
+    """
+    due = list(
+        await session.scalars(
+            select(Draft)
+            .where(Draft.status == DraftStatus.SCHEDULED, Draft.publish_at <= now)
+            .order_by(Draft.publish_at, Draft.id)
+        )
+    )
+    revisions = []
+    for draft in due:
+        author = Editor(draft.requested_by or draft.created_by, None)
+        try:
+            async with session.begin_nested():
+                revisions.append(
+                    await publish(session, draft.id, author, draft.publish_reason or "scheduled")
+                )
+        except (ConflictError, ValidationError) as exc:
+            logger.warning("scheduled draft %s not published: %s", draft.id, exc)
+            draft.status = DraftStatus.DRAFT
+            draft.publish_at = None
+            await session.flush()
+    return revisions
+
+
+async def search_revisions(
+    session: AsyncSession,
+    *,
+    kind: ContentKind | None = None,
+    record_key: str | None = None,
+    account: str | None = None,
+    province_code: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Revision], int]:
+    """The audit log, newest first, filtered; one page and the total."""
+    where: list[Any] = []
+    if kind is not None:
+        where.append(Revision.kind == kind)
+    if record_key is not None:
+        where.append(Revision.record_key == record_key)
+    if account is not None:
+        where.append(Revision.author == account)
+    if province_code is not None:
+        where.append(Revision.province_code == province_code)
+    if since is not None:
+        where.append(Revision.created_at >= since)
+    if until is not None:
+        where.append(Revision.created_at < until)
+    total = await session.scalar(select(func.count()).select_from(Revision).where(*where))
+    rows = await session.scalars(
+        select(Revision)
+        .where(*where)
+        .order_by(Revision.created_at.desc(), Revision.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows), int(total or 0)

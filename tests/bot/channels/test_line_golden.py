@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.channels.line_messages import build_turn, media_not_supported_turn
+from common.line_messages import build_turn, media_not_supported_turn
 from tests.fixtures.card_contract import (
     CARD_MESSAGES, LINE_MESSAGES, assert_valid_cards, check_golden, golden_names, read_json,
 )

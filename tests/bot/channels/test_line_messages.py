@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.channels.line_messages import (
+from common.line_messages import (
     MAX_ALT_TEXT_LENGTH,
     build_turn,
     card_message,

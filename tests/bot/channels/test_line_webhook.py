@@ -10,7 +10,7 @@ import pytest
 from line_fakes import GROUP, USER_A, USER_B, LineHarness, event, sign, text_event, webhook_body
 
 from bot.channels.line_api import LOADING_PATH, PUSH_PATH, REPLY_PATH
-from bot.channels.line_messages import MEDIA_NOT_SUPPORTED_TEXT
+from common.line_messages import MEDIA_NOT_SUPPORTED_TEXT
 
 
 async def test_text_message_is_one_rasa_turn_and_one_reply(line: LineHarness) -> None:

@@ -1,8 +1,10 @@
 """Rasa bot messages of one turn -> LINE Messaging API message objects.
 
 Pure functions, standard library only. Cards follow the contract in
-``common/card.schema.json``. The environments cannot import each other, so
-tests/bot/channels/test_line_golden.py keeps what these builders make in
+``common/card.schema.json``. It lives in ``common`` because both the LINE
+connector (``bot/channels/line.py``) and the staff console's preview
+(``app/console``) render with it. The official SDK is only in the app
+environment, so tests/bot/channels/test_line_golden.py keeps what these builders make in
 tests/fixtures/line/, and the app environment checks those files against the
 official ``line-bot-sdk`` models (tests/channels_schema/test_line_schema.py).
 
