@@ -1,0 +1,1 @@
+"""Analytics: what citizens ask, where the assistant fails, how satisfied they are."""

@@ -1,0 +1,477 @@
+"""The dashboard's questions to the analytics store, one repository function per view.
+
+Every function takes a session, a ``Filter`` (date range, province, channel,
+service) and the caller's ``Scope``. The scope is a required argument, not a
+default: a provincial officer's scope narrows every query to their province
+here, in the query layer, so no route can forget it. Asking for another
+province than the scope allows raises ``ForbiddenError``.
+
+Times are stored in UTC; days, hours and weekdays are counted in the
+dashboard's time zone (Asia/Bangkok by default, which has no daylight saving,
+so SQLite can shift by a fixed offset). PostgreSQL computes percentiles with
+``percentile_cont``; SQLite, which has none, reads the two neighbouring
+values by offset and interpolates the same way, so both backends agree.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Integer, Select, and_, case, cast, exists, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.analytics.models import Conversation, Feedback, Handoff, Turn
+from app.errors import ForbiddenError, ValidationError
+
+OUTCOMES = ("answered", "asked_back", "fallback", "handoff")
+CHANNELS = ("rest", "line", "socketio", "web", "unknown")
+PERCENTILES = (0.5, 0.95, 0.99)
+DEFAULT_TIMEZONE = "Asia/Bangkok"
+Row = dict[str, Any]
+Bucket = Literal["day", "hour"]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What the dashboard's filters ask for; ``None`` means no restriction.
+
+    ``since`` is inclusive and ``until`` exclusive, both aware datetimes.
+    """
+
+    since: datetime | None = None
+    until: datetime | None = None
+    province_code: str | None = None
+    channel: str | None = None
+    service_code: str | None = None
+    timezone: str = DEFAULT_TIMEZONE
+
+    def __post_init__(self) -> None:
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise ValidationError(f"{name} must carry a time zone")
+        if self.since and self.until and self.since >= self.until:
+            raise ValidationError("since must be before until")
+
+    @classmethod
+    def for_dates(
+        cls, first: date | None, last: date | None, tz: str = DEFAULT_TIMEZONE, **kwargs: Any
+    ) -> Filter:
+        """The local days ``first`` to ``last``, both included."""
+        zone = ZoneInfo(tz)
+        since = datetime.combine(first, time(), zone) if first else None
+        until = datetime.combine(last + timedelta(days=1), time(), zone) if last else None
+        return cls(since=since, until=until, timezone=tz, **kwargs)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the caller may see: the whole country (``None``) or one province."""
+
+    province_code: str | None = None
+
+    @classmethod
+    def country(cls) -> Scope:
+        return cls(None)
+
+    def apply(self, filters: Filter) -> Filter:
+        """``filters`` narrowed to this scope.
+
+        Raises:
+            ForbiddenError: the filter names a province outside the scope.
+        """
+        if self.province_code is None:
+            return filters
+        if filters.province_code not in (None, self.province_code):
+            raise ForbiddenError(
+                f"scope is province {self.province_code}, not {filters.province_code}"
+            )
+        return replace(filters, province_code=self.province_code)
+
+
+def _backend(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+def _bound(session: AsyncSession, value: datetime) -> datetime:
+    """A UTC datetime as the backend compares it: SQLite stores naive UTC text."""
+    utc = value.astimezone(timezone.utc)
+    return utc.replace(tzinfo=None) if _backend(session) == "sqlite" else utc
+
+
+def _conditions(
+    session: AsyncSession, model: type[Turn] | type[Feedback], filters: Filter
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.since is not None:
+        conditions.append(model.at >= _bound(session, filters.since))
+    if filters.until is not None:
+        conditions.append(model.at < _bound(session, filters.until))
+    if filters.province_code is not None:
+        conditions.append(model.province_code == filters.province_code)
+    if filters.channel is not None:
+        conditions.append(model.channel == filters.channel)
+    if filters.service_code is not None:
+        conditions.append(model.service_code == filters.service_code)
+    return conditions
+
+
+def _sqlite_shift(filters: Filter) -> str:
+    """The SQLite date modifier from UTC to the filter's zone (a fixed offset)."""
+    offset = ZoneInfo(filters.timezone).utcoffset(filters.since or datetime.now(timezone.utc))
+    minutes = int((offset or timedelta()).total_seconds() // 60)
+    return f"{minutes:+d} minutes"
+
+
+def _local_text(session: AsyncSession, column: Any, filters: Filter, bucket: Bucket) -> Any:
+    """The local day (``YYYY-MM-DD``) or hour (``YYYY-MM-DD HH:00``) of ``column``."""
+    if _backend(session) == "postgresql":
+        pattern = "YYYY-MM-DD" if bucket == "day" else "YYYY-MM-DD HH24:00"
+        return func.to_char(func.timezone(filters.timezone, column), pattern)
+    pattern = "%Y-%m-%d" if bucket == "day" else "%Y-%m-%d %H:00"
+    return func.strftime(pattern, column, _sqlite_shift(filters))
+
+
+def _local_weekday_hour(session: AsyncSession, column: Any, filters: Filter) -> tuple[Any, Any]:
+    """Local weekday (Monday 0 … Sunday 6, as Python counts) and hour of ``column``."""
+    if _backend(session) == "postgresql":
+        local = func.timezone(filters.timezone, column)
+        return (
+            cast(func.extract("isodow", local), Integer) - 1,
+            cast(func.extract("hour", local), Integer),
+        )
+    shift = _sqlite_shift(filters)
+    # strftime('%w') counts Sunday as 0.
+    weekday = (cast(func.strftime("%w", column, shift), Integer) + 6) % 7
+    return weekday, cast(func.strftime("%H", column, shift), Integer)
+
+
+def _rate(part: int | None, whole: int | None) -> float | None:
+    return round(part / whole, 4) if whole and part is not None else None
+
+
+async def _rows(session: AsyncSession, query: Select[Any]) -> list[Row]:
+    result = await session.execute(query)
+    return [dict(row._mapping) for row in result]
+
+
+async def volume(
+    session: AsyncSession, filters: Filter, scope: Scope, *, bucket: Bucket = "day"
+) -> list[Row]:
+    """Turns and conversations per local day or hour, oldest first."""
+    if bucket not in ("day", "hour"):
+        raise ValidationError(f"bucket must be day or hour, not {bucket!r}")
+    filters = scope.apply(filters)
+    period = _local_text(session, Turn.at, filters, bucket).label("period")
+    query = (
+        select(
+            period,
+            func.count().label("turns"),
+            func.count(func.distinct(Turn.conversation_id)).label("conversations"),
+        )
+        .where(*_conditions(session, Turn, filters))
+        .group_by(period)
+        .order_by(period)
+    )
+    return await _rows(session, query)
+
+
+async def _volume_by(
+    session: AsyncSession, filters: Filter, scope: Scope, column: Any, name: str
+) -> list[Row]:
+    filters = scope.apply(filters)
+    query = (
+        select(
+            column.label(name),
+            func.count().label("turns"),
+            func.count(func.distinct(Turn.conversation_id)).label("conversations"),
+        )
+        .where(*_conditions(session, Turn, filters))
+        .group_by(column)
+        .order_by(func.count().desc(), column.asc().nulls_last())
+    )
+    rows = await _rows(session, query)
+    total = sum(r["turns"] for r in rows)
+    for row in rows:
+        row["share"] = _rate(row["turns"], total)
+    return rows
+
+
+async def volume_by_channel(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+    """Turns and conversations per channel, busiest first."""
+    return await _volume_by(session, filters, scope, Turn.channel, "channel")
+
+
+async def volume_by_province(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+    """Turns and conversations per province (``None``: not known), busiest first."""
+    return await _volume_by(session, filters, scope, Turn.province_code, "province_code")
+
+
+async def volume_by_service(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+    """Turns and conversations per service (``None``: no service), busiest first."""
+    return await _volume_by(session, filters, scope, Turn.service_code, "service_code")
+
+
+async def top_intents(
+    session: AsyncSession, filters: Filter, scope: Scope, *, limit: int = 20
+) -> list[Row]:
+    """The most frequent intents with their share of turns and mean confidence."""
+    filters = scope.apply(filters)
+    conditions = _conditions(session, Turn, filters)
+    total = await session.scalar(select(func.count()).select_from(Turn).where(*conditions))
+    query = (
+        select(
+            Turn.intent.label("intent"),
+            func.count().label("turns"),
+            func.avg(Turn.confidence).label("mean_confidence"),
+        )
+        .where(*conditions, Turn.intent.is_not(None))
+        .group_by(Turn.intent)
+        .order_by(func.count().desc(), Turn.intent)
+        .limit(limit)
+    )
+    rows = await _rows(session, query)
+    for row in rows:
+        row["share"] = _rate(row["turns"], total)
+        if row["mean_confidence"] is not None:
+            row["mean_confidence"] = round(float(row["mean_confidence"]), 4)
+    return rows
+
+
+async def outcomes(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+    """Turns answered, asked back, fallen back and handed off, with their rates."""
+    filters = scope.apply(filters)
+    query = (
+        select(Turn.outcome, func.count().label("turns"))
+        .where(*_conditions(session, Turn, filters))
+        .group_by(Turn.outcome)
+    )
+    counts = {row.outcome: row.turns for row in await session.execute(query)}
+    total = sum(counts.values())
+    return [
+        {"outcome": outcome, "turns": counts.get(outcome, 0), "rate": _rate(counts.get(outcome, 0), total)}
+        for outcome in OUTCOMES
+    ]
+
+
+async def containment(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+    """Conversations the assistant handled alone: at least one answered turn,
+    no fallback and no handoff (neither a handoff turn nor a handoff request)."""
+    filters = scope.apply(filters)
+    failed = func.max(case((Turn.outcome.in_(("fallback", "handoff")), 1), else_=0))
+    answered = func.max(case((Turn.outcome == "answered", 1), else_=0))
+    per_conversation = (
+        select(
+            Turn.conversation_id.label("conversation_id"),
+            failed.label("failed"),
+            answered.label("answered"),
+        )
+        .where(*_conditions(session, Turn, filters))
+        .group_by(Turn.conversation_id)
+        .subquery()
+    )
+    handed_off = exists().where(Handoff.conversation_id == per_conversation.c.conversation_id)
+    contained = and_(
+        per_conversation.c.failed == 0, per_conversation.c.answered == 1, ~handed_off
+    )
+    query = select(
+        func.count().label("conversations"),
+        func.coalesce(func.sum(case((contained, 1), else_=0)), 0).label("contained"),
+    ).select_from(per_conversation)
+    row = (await session.execute(query)).one()
+    return [{
+        "conversations": row.conversations,
+        "contained": row.contained,
+        "containment_rate": _rate(row.contained, row.conversations),
+    }]
+
+
+async def _satisfaction_by(
+    session: AsyncSession, filters: Filter, scope: Scope, column: Any, name: str
+) -> list[Row]:
+    filters = scope.apply(filters)
+    up = func.sum(case((Feedback.rating > 0, 1), else_=0))
+    down = func.sum(case((Feedback.rating < 0, 1), else_=0))
+    query = (
+        select(column.label(name), up.label("thumbs_up"), down.label("thumbs_down"))
+        .where(*_conditions(session, Feedback, filters))
+        .group_by(column)
+        .order_by(func.count().desc(), column.asc().nulls_last())
+    )
+    rows = await _rows(session, query)
+    for row in rows:
+        row["ratings"] = row["thumbs_up"] + row["thumbs_down"]
+        row["satisfaction"] = _rate(row["thumbs_up"], row["ratings"])
+    return rows
+
+
+async def satisfaction_by_service(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+    """Thumbs up and down per service, and the share of thumbs up."""
+    return await _satisfaction_by(session, filters, scope, Feedback.service_code, "service_code")
+
+
+async def satisfaction_by_province(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+    """Thumbs up and down per province, and the share of thumbs up."""
+    return await _satisfaction_by(session, filters, scope, Feedback.province_code, "province_code")
+
+
+async def busiest_hours(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+    """Turns per local weekday (Monday 0) and hour; only cells with turns."""
+    filters = scope.apply(filters)
+    weekday, hour = _local_weekday_hour(session, Turn.at, filters)
+    weekday, hour = weekday.label("weekday"), hour.label("hour")
+    query = (
+        select(weekday, hour, func.count().label("turns"))
+        .where(*_conditions(session, Turn, filters))
+        .group_by(weekday, hour)
+        .order_by(weekday, hour)
+    )
+    return await _rows(session, query)
+
+
+async def _percentiles(
+    session: AsyncSession, conditions: Sequence[ColumnElement[bool]], group: Any | None
+) -> dict[Any, tuple[int, list[float | None]]]:
+    """``{group value: (count, [p50, p95, p99])}`` of ``latency_ms`` (one key, None, without a group)."""
+    conditions = [*conditions, Turn.latency_ms.is_not(None)]
+    key = group if group is not None else literal(None)
+    if _backend(session) == "postgresql":
+        columns = [
+            func.percentile_cont(p).within_group(Turn.latency_ms).label(f"p{i}")
+            for i, p in enumerate(PERCENTILES)
+        ]
+        query = select(key.label("key"), func.count().label("n"), *columns).where(*conditions)
+        if group is not None:
+            query = query.group_by(group)
+        return {
+            row.key: (row.n, [row[2 + i] for i in range(len(PERCENTILES))])
+            for row in await session.execute(query)
+            if row.n
+        }
+    counts_query = select(key.label("key"), func.count().label("n")).where(*conditions)
+    if group is not None:
+        counts_query = counts_query.group_by(group)
+    found: dict[Any, tuple[int, list[float | None]]] = {}
+    for row in await session.execute(counts_query):
+        if not row.n:
+            continue
+        where = [*conditions] + ([group == row.key] if group is not None else [])
+        found[row.key] = (row.n, [
+            await _sqlite_percentile(session, where, row.n, p) for p in PERCENTILES
+        ])
+    return found
+
+
+async def _sqlite_percentile(
+    session: AsyncSession, conditions: Sequence[ColumnElement[bool]], n: int, p: float
+) -> float:
+    """percentile_cont on SQLite: interpolate between the two neighbouring ranks."""
+    position = (n - 1) * p
+    lower = math.floor(position)
+    values = list(await session.scalars(
+        select(Turn.latency_ms).where(*conditions).order_by(Turn.latency_ms)
+        .offset(lower).limit(2)
+    ))
+    if len(values) == 1:
+        return float(values[0])
+    return float(values[0] + (values[1] - values[0]) * (position - lower))
+
+
+def _latency_row(name: str, value: str | None, found: tuple[int, list[float | None]]) -> Row:
+    n, values = found
+    row: Row = {name: value, "turns": n}
+    for p, v in zip(PERCENTILES, values, strict=True):
+        row[f"p{round(p * 100)}_ms"] = round(float(v), 1) if v is not None else None
+    return row
+
+
+async def latency(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+    """Response-latency percentiles (p50, p95, p99, milliseconds): all turns
+    first (``channel`` None), then per channel."""
+    filters = scope.apply(filters)
+    conditions = _conditions(session, Turn, filters)
+    overall = await _percentiles(session, conditions, None)
+    rows = [_latency_row("channel", None, found) for found in overall.values()]
+    per_channel = await _percentiles(session, conditions, Turn.channel)
+    rows += [_latency_row("channel", k, v) for k, v in sorted(per_channel.items())]
+    return rows
+
+
+async def quality_by_model(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+    """Per model version: turns, outcome rates, mean confidence, p95 latency and
+    the thumbs its conversations got; newest version (by its first turn) first."""
+    filters = scope.apply(filters)
+    conditions = _conditions(session, Turn, filters)
+
+    def share(outcome: str) -> Any:
+        return func.sum(case((Turn.outcome == outcome, 1), else_=0))
+
+    query = (
+        select(
+            Turn.model_version.label("model_version"),
+            func.count().label("turns"),
+            share("answered").label("answered"),
+            share("asked_back").label("asked_back"),
+            share("fallback").label("fallback"),
+            func.avg(Turn.confidence).label("mean_confidence"),
+            func.min(Turn.at).label("first_turn"),
+        )
+        .where(*conditions)
+        .group_by(Turn.model_version)
+        .order_by(func.min(Turn.at).desc())
+    )
+    rows = await _rows(session, query)
+    latencies = await _percentiles(session, conditions, Turn.model_version)
+    up = func.sum(case((Feedback.rating > 0, 1), else_=0))
+    down = func.sum(case((Feedback.rating < 0, 1), else_=0))
+    thumbs_query = (
+        select(Conversation.model_version, up.label("up"), down.label("down"))
+        .join(Conversation, Conversation.id == Feedback.conversation_id)
+        .where(*_conditions(session, Feedback, filters))
+        .group_by(Conversation.model_version)
+    )
+    thumbs = {r.model_version: (r.up, r.down) for r in await session.execute(thumbs_query)}
+    for row in rows:
+        turns = row["turns"]
+        for outcome in ("answered", "asked_back", "fallback"):
+            row[f"{outcome}_rate"] = _rate(row.pop(outcome), turns)
+        if row["mean_confidence"] is not None:
+            row["mean_confidence"] = round(float(row["mean_confidence"]), 4)
+        row.pop("first_turn")
+        found = latencies.get(row["model_version"])
+        row["p95_ms"] = round(float(found[1][1]), 1) if found and found[1][1] is not None else None
+        thumbs_up, thumbs_down = thumbs.get(row["model_version"], (0, 0))
+        row["thumbs_up"], row["thumbs_down"] = thumbs_up, thumbs_down
+        row["satisfaction"] = _rate(thumbs_up, thumbs_up + thumbs_down)
+    return rows
+
+
+async def unanswered_turns(
+    session: AsyncSession, filters: Filter, scope: Scope, *, limit: int = 5000
+) -> list[Row]:
+    """The newest fallback and asked-back turns (redacted texts), for grouping."""
+    filters = scope.apply(filters)
+    query = (
+        select(
+            Turn.id.label("id"),
+            Turn.at.label("at"),
+            Turn.text.label("text"),
+            Turn.province_code.label("province_code"),
+            Turn.outcome.label("outcome"),
+            Turn.intent.label("intent"),
+        )
+        .where(*_conditions(session, Turn, filters), Turn.outcome.in_(("fallback", "asked_back")))
+        .order_by(Turn.at.desc())
+        .limit(limit)
+    )
+    rows = await _rows(session, query)
+    for row in rows:
+        if row["at"].tzinfo is None:  # SQLite gives back the naive UTC it stored
+            row["at"] = row["at"].replace(tzinfo=timezone.utc)
+    return rows
+
