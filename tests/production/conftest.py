@@ -1,4 +1,5 @@
-"""The production profile, for real: two Rasa replicas behind no sticky routing.
+"""The production profile, for real: two Rasa replicas behind no sticky routing,
+each with its own action server.
 
 Both replicas share the PostgreSQL tracker store, the Redis lock store and the
 Redis ledger of answered LINE events, and publish every event to RabbitMQ; the
@@ -47,7 +48,6 @@ def production() -> Iterator[Production]:
     kb_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{kb_db}"
     seed_kb(kb_url)
     line_api = LineStandIn()
-    action_port = free_port()
     env = {
         "TRACKER_DB_HOST": "127.0.0.1", "TRACKER_DB_PORT": "5432", "TRACKER_DB_NAME": tracker_db,
         "TRACKER_DB_USER": "postgres", "TRACKER_DB_PASSWORD": "",
@@ -64,13 +64,15 @@ def production() -> Iterator[Production]:
     replicas = []
     for index in range(2):
         config = StackConfig(
-            rasa_port=free_port(), action_port=action_port, web_port=None,
+            # Each replica its own action server: every one keeps its own cache.
+            rasa_port=free_port(), action_port=free_port(), web_port=None,
             endpoints=ROOT / "endpoints.production.yml", kb_database_url=kb_url,
             extra_env=env, log_dir=logs / f"replica-{index}",
         )
         replicas.append(Stack(config))
     try:
-        replicas[0].start_actions()  # one action server serves both replicas
+        for stack in replicas:
+            stack.start_actions()
         with ThreadPoolExecutor(2) as pool:
             list(pool.map(lambda s: s.start_rasa(timeout=START_SECONDS), replicas))
         yield Production(replicas, queue, line_api)

@@ -15,7 +15,7 @@ START_SECONDS = 600
 
 @dataclass
 class Production:
-    """Two Rasa replicas (one action server), started by tests/production/conftest.py."""
+    """Two Rasa replicas, each with its own action server, started by tests/production/conftest.py."""
 
     replicas: list[Stack]
     queue: str  # RabbitMQ queue of this run's events
