@@ -50,6 +50,12 @@ class Settings:
     # WEB_FRAME_ANCESTORS: exact origins (comma-separated) of the sites that may
     # show the web chat in an iframe, a provincial portal say; none by default.
     web_frame_ancestors: tuple[str, ...] = ()
+    # The model server (app/modelserver): Rasa pulls the published model from
+    # it (endpoints.production.yml, MODEL_SERVER_URL); the retraining job
+    # publishes into its store directory.
+    model_server_host: str = "127.0.0.1"  # MODEL_SERVER_HOST
+    model_server_port: int = 8095  # MODEL_SERVER_PORT
+    model_store_dir: str = str(VAR / "model-store")  # MODEL_STORE_DIR
 
     @property
     def browser_rasa_url(self) -> str:
@@ -127,6 +133,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         web_port=_int(env, "WEB_PORT", defaults.web_port),
         web_allowed_origins=origins or defaults.web_allowed_origins,
         web_frame_ancestors=frame_ancestors or defaults.web_frame_ancestors,
+        model_server_host=env.get("MODEL_SERVER_HOST") or defaults.model_server_host,
+        model_server_port=_int(env, "MODEL_SERVER_PORT", defaults.model_server_port),
+        model_store_dir=env.get("MODEL_STORE_DIR") or defaults.model_store_dir,
     )
 
 
