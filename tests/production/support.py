@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.launcher import Stack
+from app.modelserver.store import ModelStore
 from tests.e2e.conftest import LineStandIn
 
 # Redis database of the lock store and of the LINE ledger in these tests.
@@ -20,6 +21,7 @@ class Production:
     replicas: list[Stack]
     queue: str  # RabbitMQ queue of this run's events
     line_api: LineStandIn  # LINE's Messaging API, recording every call
+    models: ModelStore  # what the model server serves the replicas
 
     def restart(self, index: int) -> None:
         """Stop a replica's Rasa process and start a new one: its memory is gone."""
