@@ -24,7 +24,8 @@ class Production:
     models: ModelStore  # what the model server serves the replicas
 
     def restart(self, index: int) -> None:
-        """Stop a replica's Rasa process and start a new one: its memory is gone."""
+        """Stop a replica (Rasa and its action server) and start it again: its memory is gone."""
         replica = self.replicas[index]
         replica.stop()
+        replica.start_actions()
         replica.start_rasa(timeout=START_SECONDS)
