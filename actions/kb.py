@@ -9,12 +9,20 @@ methods of the ``KnowledgeBase`` passed to them (``KnowledgeAction.kb``), which
   network or timeout failure into ``ExternalServiceError`` (``NotFoundError``
   passes through), so actions only handle ``BotError``;
 * keep read-mostly records (services, FAQs, geography, office types, offices
-  by area, holidays) in a small in-process cache for ``CACHE_TTL_SECONDS``.
+  by area, holidays) in a small in-process cache.
 
-Cache TTL: 10 seconds. A hot answer then costs a dictionary lookup instead of a
-query, and an officer's edit in the console reaches citizens within 10 seconds
-without any invalidation message between processes. Misses (``NotFoundError``)
-and nearest-office searches (keyed by arbitrary coordinates) are not cached.
+The cache is emptied as soon as anything is published. Every publication
+writes a revision in the same transaction (the console's and the seed's
+alike), so at most once every ``GENERATION_CHECK_SECONDS`` a lookup asks the
+database for the content generation (count and highest id of the revisions,
+one cheap query) and clears the cache when it moved. Every action-server
+replica does the same on its own, so an officer's edit reaches citizens on
+all of them within about a second, with no message between processes and no
+restart. Entries still expire after ``CACHE_TTL_SECONDS`` (10 s): a backstop
+for changes made outside publication (geography reseeded without revisions,
+a hand edit in the database). A hot answer costs a dictionary lookup plus, at
+most once a second, the generation query. Misses (``NotFoundError``) and
+nearest-office searches (keyed by arbitrary coordinates) are not cached.
 Cached records are detached ORM objects: read them, never modify them.
 """
 
@@ -34,12 +42,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.errors import BotError, ExternalServiceError
 from app.kb.db import Database, create_database
 from app.kb.models import District, Faq, Office, Province, Service
-from app.kb.repositories import faqs, feedback, geo, holidays, offices, services
+from app.kb.repositories import faqs, feedback, geo, holidays, offices, published, services
 from app.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
 CACHE_TTL_SECONDS = 10.0
+# How often a lookup may ask whether anything was published since.
+GENERATION_CHECK_SECONDS = 1.0
 _CACHE_MAX_ENTRIES = 4096
 
 T = TypeVar("T")
@@ -93,10 +103,22 @@ class TTLCache:
 class KnowledgeBase:
     """Read (and, for feedback, write) the knowledge base on behalf of actions."""
 
-    def __init__(self, settings: Settings, *, cache_ttl: float = CACHE_TTL_SECONDS) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        cache_ttl: float = CACHE_TTL_SECONDS,
+        generation_check: float = GENERATION_CHECK_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.settings = settings
-        self.cache = TTLCache(cache_ttl)
+        self.cache = TTLCache(cache_ttl, clock=clock)
         self._database: Database | None = None
+        self._generation_check = generation_check
+        self._clock = clock
+        # The content generation the cached entries belong to; None: not known yet.
+        self._generation: tuple[int, int] | None = None
+        self._checked_at = -float("inf")
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -131,15 +153,40 @@ class KnowledgeBase:
             await self._database.dispose()
             self._database = None
         self.cache.clear()
+        self._generation = None
+        self._checked_at = -float("inf")
 
     async def _cached(self, key: Hashable, load: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        await self._check_generation()
         found, value = self.cache.get(key)
         if found:
             return value  # type: ignore[no-any-return]
+        generation = self._generation
         async with self.session() as session:
             value = await load(session)
-        self.cache.put(key, value)
+        # A concurrent check may have seen a publication this load started
+        # before: storing the value would keep the old record until the TTL.
+        if self._generation == generation:
+            self.cache.put(key, value)
         return value
+
+    async def _check_generation(self) -> None:
+        """Clear the cache if content was published since the last check (at most once
+        every ``generation_check`` seconds; concurrent lookups do not wait for it)."""
+        now = self._clock()
+        if now - self._checked_at < self._generation_check:
+            return
+        self._checked_at = now  # before the query: one check at a time
+        try:
+            async with self.session() as session:
+                generation = await published.content_generation(session)
+        except BotError as exc:
+            # The lookup itself will meet the outage, or the cache may answer: the TTL still holds.
+            logger.debug("content generation unknown: %s", exc)
+            return
+        if generation != self._generation:
+            self.cache.clear()
+            self._generation = generation
 
     # Reads --------------------------------------------------------------------
 

@@ -62,6 +62,12 @@ class Settings:
     # CONSOLE_LOGIN_RATE: sign-in attempts per minute from one client address.
     console_login_rate: int = 10
     console_publish_interval_seconds: float = 15.0  # CONSOLE_PUBLISH_INTERVAL_SECONDS
+    # The model server (app/modelserver): Rasa pulls the published model from
+    # it (endpoints.production.yml, MODEL_SERVER_URL); the retraining job
+    # publishes into its store directory.
+    model_server_host: str = "127.0.0.1"  # MODEL_SERVER_HOST
+    model_server_port: int = 8095  # MODEL_SERVER_PORT
+    model_store_dir: str = str(VAR / "model-store")  # MODEL_STORE_DIR
 
     @property
     def browser_rasa_url(self) -> str:
@@ -162,6 +168,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         console_publish_interval_seconds=_float(
             env, "CONSOLE_PUBLISH_INTERVAL_SECONDS", defaults.console_publish_interval_seconds
         ),
+        model_server_host=env.get("MODEL_SERVER_HOST") or defaults.model_server_host,
+        model_server_port=_int(env, "MODEL_SERVER_PORT", defaults.model_server_port),
+        model_store_dir=env.get("MODEL_STORE_DIR") or defaults.model_store_dir,
     )
 
 

@@ -11,12 +11,14 @@ message that says how to start it, instead of running slower and differently.
   spurious warning about the response selector.
 * :mod:`bot.server.slash_commands`: only our buttons' payloads and
   ``/restart`` skip NLU.
+* :mod:`bot.server.model_pull`: a model pulled from the model server is
+  loaded off the event loop and swapped in at once (rasa#3910).
 """
 from __future__ import annotations
 
 import logging
 
-from bot.server import fixes, slash_commands, speedups
+from bot.server import fixes, model_pull, slash_commands, speedups
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,7 @@ def apply() -> None:
     speedups.apply()
     fixes.apply()
     slash_commands.apply()
+    model_pull.apply()
     _applied = True
 
 

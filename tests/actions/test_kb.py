@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 
 from actions.kb import (
     CACHE_TTL_SECONDS,
+    GENERATION_CHECK_SECONDS,
     KnowledgeBase,
     TTLCache,
     close_knowledge_base,
@@ -17,7 +18,8 @@ from actions.kb import (
 )
 from app.errors import ExternalServiceError, NotFoundError
 from app.kb.db import Database
-from app.kb.models import Service
+from app.kb.models import ContentKind, Service
+from app.kb.repositories import editing
 from app.settings import get_settings
 from tests.actions.conftest import sqlite_url
 
@@ -80,6 +82,57 @@ async def test_an_officer_edit_shows_once_the_ttl_has_passed(kb_path: Path) -> N
 
     assert (before.processing_time, cached.processing_time) == (None, None)
     assert fresh.processing_time == "ภายใน 3 วันทำการ"
+
+
+NEW_ANSWER = "ร้องเรียนได้ที่ศูนย์ดำรงธรรมทุกจังหวัด หรือโทร 1567 (ทดสอบการเผยแพร่)"
+
+
+async def _publish_faq_answer(kb_path: Path, answer: str) -> None:
+    db = Database(sqlite_url(kb_path))
+    try:
+        async with db.session() as session:
+            editor = editing.Editor("console:test")
+            draft = await editing.create_draft(
+                session, ContentKind.FAQ, {"key": "complaint_channels", "answer": answer}, editor
+            )
+            await editing.publish(session, draft.id, editor, "ทดสอบการเผยแพร่")
+    finally:
+        await db.dispose()
+
+
+async def test_a_publication_clears_the_cache_at_the_next_generation_check(
+    kb_path: Path,
+) -> None:
+    clock = FakeTime()  # the TTL never runs out here: only the generation can refresh
+    kb = KnowledgeBase(get_settings(), clock=clock)
+    try:
+        before = await kb.faq("complaint_channels")
+        await _publish_faq_answer(kb_path, NEW_ANSWER)
+
+        clock.now += GENERATION_CHECK_SECONDS / 2
+        within_the_second = await kb.faq("complaint_channels")
+        clock.now += GENERATION_CHECK_SECONDS / 2
+        after = await kb.faq("complaint_channels")
+        again = await kb.faq("complaint_channels")
+    finally:
+        await kb.close()
+
+    assert before.answer != NEW_ANSWER
+    assert within_the_second is before  # checked at most once a second
+    assert after.answer == NEW_ANSWER
+    assert again is after  # and cached again until the next publication
+
+
+async def test_without_publication_the_cache_keeps_answering(kb_path: Path) -> None:
+    clock = FakeTime()
+    kb = KnowledgeBase(get_settings(), clock=clock)
+    try:
+        first = await kb.service("passport")
+        clock.now += 5 * GENERATION_CHECK_SECONDS
+        second = await kb.service("passport")
+    finally:
+        await kb.close()
+    assert second is first
 
 
 async def test_one_adapter_and_one_engine_per_process(kb_path: Path) -> None:

@@ -1,14 +1,17 @@
-"""The production profile, for real: two Rasa replicas behind no sticky routing.
+"""The production profile, for real: two Rasa replicas behind no sticky routing,
+each with its own action server.
 
 Both replicas share the PostgreSQL tracker store, the Redis lock store and the
 Redis ledger of answered LINE events, and publish every event to RabbitMQ; the
 knowledge base is on PostgreSQL too. LINE's Messaging API is a local stand-in
-that records every call. Started once for the whole package: Rasa takes a
-while to start on two cores.
+that records every call. The replicas pull their model from the project's
+model server (``models:`` in endpoints.production.yml). Started once for the
+whole package: Rasa takes a while to start on two cores.
 """
 from __future__ import annotations
 
 import secrets
+import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,6 +19,8 @@ import psycopg
 import pytest
 
 from app.launcher import MODEL, Stack, StackConfig
+from app.modelserver.process import ModelServerProcess
+from app.modelserver.store import ModelStore
 from common.paths import ROOT
 from tests.conftest import require_model, require_service
 from tests.e2e.conftest import LINE_SECRET, LINE_TOKEN, LineStandIn, free_port, seed_kb
@@ -47,7 +52,12 @@ def production() -> Iterator[Production]:
     kb_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{kb_db}"
     seed_kb(kb_url)
     line_api = LineStandIn()
-    action_port = free_port()
+    # The replicas load their model from the model server (endpoints.production.yml).
+    store_dir = ROOT / "var" / f"model-store-{suffix}"
+    ModelStore(store_dir).publish(MODEL)
+    model_server = ModelServerProcess(store_dir, free_port(), ROOT / "test-artifacts" /
+                                      "production-logs" / "model-server.log")
+    model_server.start()
     env = {
         "TRACKER_DB_HOST": "127.0.0.1", "TRACKER_DB_PORT": "5432", "TRACKER_DB_NAME": tracker_db,
         "TRACKER_DB_USER": "postgres", "TRACKER_DB_PASSWORD": "",
@@ -59,24 +69,29 @@ def production() -> Iterator[Production]:
         "LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
         "LINE_API_BASE_URL": line_api.url,
         "LINE_DEDUP_REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "MODEL_SERVER_URL": model_server.url,
     }
     logs = ROOT / "test-artifacts" / "production-logs"
     replicas = []
     for index in range(2):
         config = StackConfig(
-            rasa_port=free_port(), action_port=action_port, web_port=None,
+            # Each replica its own action server: every one keeps its own cache.
+            rasa_port=free_port(), action_port=free_port(), web_port=None,
             endpoints=ROOT / "endpoints.production.yml", kb_database_url=kb_url,
             extra_env=env, log_dir=logs / f"replica-{index}",
         )
         replicas.append(Stack(config))
     try:
-        replicas[0].start_actions()  # one action server serves both replicas
+        for stack in replicas:
+            stack.start_actions()
         with ThreadPoolExecutor(2) as pool:
             list(pool.map(lambda s: s.start_rasa(timeout=START_SECONDS), replicas))
-        yield Production(replicas, queue, line_api)
+        yield Production(replicas, queue, line_api, ModelStore(store_dir))
     finally:
         for stack in replicas:
             stack.stop()
+        model_server.stop()
+        shutil.rmtree(store_dir, ignore_errors=True)
         line_api.server.shutdown()
         _drop_database(tracker_db)
         _drop_database(kb_db)
