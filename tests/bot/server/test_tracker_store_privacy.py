@@ -106,3 +106,28 @@ async def test_the_cached_tracker_keeps_this_turn_for_the_actions(domain: Domain
     # The actions of the next turn still see what the citizen typed (the
     # privacy notice depends on it); only the database holds the redacted copy.
     assert ID_NUMBER in cached.latest_message.text
+
+
+NOTICE = ("เพื่อความปลอดภัย กรุณาอย่าส่งเลขบัตรประชาชนหรือเบอร์โทรในแชทนะคะ "
+          "ระบบไม่ได้บันทึกข้อมูลนี้ไว้ และไม่จำเป็นต้องใช้ในการตอบคำถามค่ะ")
+
+
+async def test_the_notice_promises_only_what_the_store_keeps(domain: Domain, tmp_path: Path) -> None:
+    # The notice the citizen gets after typing an ID number says it is not kept ...
+    assert domain.responses["utter_personal_data_notice"] == [{"text": NOTICE}]
+    db = tmp_path / "tracker.db"
+    store = _store(domain, db)
+    tracker = await store.get_or_create_tracker("somchai")
+    for event in [UserUttered(f"ทำพาสปอร์ตใช้เอกสารอะไรคะ เลขบัตร 1-1017-00230-70-8 โทร {PHONE}",
+                              {"name": "ask_documents", "confidence": 0.9}),
+                  ActionExecuted("action_answer_service"),
+                  BotUttered(NOTICE, {}, {"utter_action": "utter_personal_data_notice"}),
+                  ActionExecuted("action_listen")]:
+        tracker.update(event)
+    await store.save(tracker)
+    store.engine.dispose()
+    # ... and it is not: neither the number as typed nor its digits are in the store.
+    stored = _database_text(db)
+    for raw in ("1-1017-00230-70-8", ID_NUMBER, PHONE, "0812345678"):
+        assert raw not in stored
+    assert "ทำพาสปอร์ตใช้เอกสารอะไรคะ เลขบัตร <เลขบัตรประชาชน> โทร <เบอร์โทร>" in stored
