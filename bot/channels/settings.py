@@ -158,3 +158,15 @@ def load_pseudonym_key(env: Mapping[str, str] | None = None) -> str:
 
         _development_pseudonym_key = secrets.token_hex(32)
     return _development_pseudonym_key
+
+
+def load_analytics_ingest(env: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """(URL, token) of the analytics ingest the embedded event broker posts to.
+
+    ANALYTICS_INGEST_HOST / ANALYTICS_INGEST_PORT / ANALYTICS_INGEST_TOKEN, the
+    same variables the ingest (``python -m app.analytics ingest``) listens on.
+    """
+    env = os.environ if env is None else env
+    host = env.get("ANALYTICS_INGEST_HOST") or "127.0.0.1"
+    port = env.get("ANALYTICS_INGEST_PORT") or "5056"
+    return f"http://{host}:{port}/events", env.get("ANALYTICS_INGEST_TOKEN", "")
