@@ -63,6 +63,8 @@ class Settings:
     # (the queue endpoints.production.yml's pika broker publishes to).
     analytics_amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
     analytics_queue: str = "rasa_events"
+    # RABBITMQ_EXCHANGE: the fanout exchange Rasa's pika broker publishes to.
+    analytics_exchange: str = "rasa-exchange"
     # ANALYTICS_RETENTION_DAYS: conversations older than this are deleted from
     # analytics, the tracker store and feedback by the worker's daily job.
     analytics_retention_days: int = 365
@@ -152,6 +154,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         analytics_ingest_token=env.get("ANALYTICS_INGEST_TOKEN", ""),
         analytics_amqp_url=env.get("ANALYTICS_AMQP_URL") or defaults.analytics_amqp_url,
         analytics_queue=env.get("RABBITMQ_EVENTS_QUEUE") or defaults.analytics_queue,
+        analytics_exchange=env.get("RABBITMQ_EXCHANGE") or defaults.analytics_exchange,
         analytics_retention_days=_int(env, "ANALYTICS_RETENTION_DAYS", defaults.analytics_retention_days),
         tracker_database_url=env.get("TRACKER_DATABASE_URL") or (
             f"sqlite:///{env['RASA_TRACKER_DB']}" if env.get("RASA_TRACKER_DB")

@@ -61,7 +61,7 @@ async def _with_store(settings: Settings, args: argparse.Namespace) -> int:
             names.warm_up()
             async with contextlib.asynccontextmanager(retention_job(settings, lambda: sessions))():
                 await run_worker(sessions, settings.analytics_amqp_url, settings.analytics_queue,
-                                 batch_size=args.batch_size)
+                                 exchange=settings.analytics_exchange, batch_size=args.batch_size)
             return 0
         async with stores(settings, sessions) as opened:
             if args.command == "backfill":
@@ -70,6 +70,7 @@ async def _with_store(settings: Settings, args: argparse.Namespace) -> int:
             elif args.command == "retention":
                 days = args.days if args.days is not None else settings.analytics_retention_days
                 print(json.dumps(await apply_retention(opened, days)))
+                return _report_unavailable(opened.unavailable)
             else:
                 conversation = args.conversation
                 if args.sender:
@@ -79,9 +80,17 @@ async def _with_store(settings: Settings, args: argparse.Namespace) -> int:
                     print(json.dumps(await export(opened, keys), ensure_ascii=False, indent=2))
                 else:
                     print(json.dumps(await delete_everywhere(opened, keys)))
+                return _report_unavailable(opened.unavailable)
         return 0
     finally:
         await engine.dispose()
+
+
+def _report_unavailable(unavailable: list[str]) -> int:
+    if unavailable:
+        print("not reached: " + "; ".join(unavailable), file=sys.stderr)
+        return 1
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

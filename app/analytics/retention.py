@@ -37,6 +37,8 @@ async def stores(settings: Settings, analytics: async_sessionmaker, *,
 async def run_retention(settings: Settings, analytics: async_sessionmaker) -> dict[str, int]:
     async with stores(settings, analytics) as opened:
         counts = await apply_retention(opened, settings.analytics_retention_days)
+        if opened.unavailable:
+            logger.error("retention could not reach: %s", "; ".join(opened.unavailable))
     logger.info("retention (%d days): deleted %s", settings.analytics_retention_days, counts)
     return counts
 

@@ -7,12 +7,16 @@ the pseudonym), the analytics tables, and the knowledge base's feedback table
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
+from functools import partial
+
 from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from app.analytics import tracker
@@ -27,7 +31,17 @@ class Stores:
     analytics: async_sessionmaker
     tracker_engine: sa.Engine | None = None
     kb: async_sessionmaker | None = None
-    counts: dict[str, int] = field(default_factory=dict)
+    # Stores that could not be reached by the last command: a delete that
+    # missed one must say so (the command exits non-zero), not pretend.
+    unavailable: list[str] = field(default_factory=list)
+
+
+async def _optional(stores: Stores, name: str, work: Callable[[], Awaitable[int]]) -> int:
+    try:
+        return await work()
+    except (SQLAlchemyError, OSError) as error:
+        stores.unavailable.append(f"{name}: {type(error).__name__}")
+        return 0
 
 
 async def _kb_ready(kb: async_sessionmaker | None) -> bool:
@@ -79,14 +93,23 @@ async def export(stores: Stores, keys: list[str]) -> dict[str, Any]:
                 "handoffs": [_row(h) for h in handoffs],
             },
         }
-        if stores.tracker_engine is not None and tracker.exists(stores.tracker_engine):
-            entry["tracker_store"] = await asyncio.to_thread(
-                tracker.conversation_events, stores.tracker_engine, key)
-        if await _kb_ready(stores.kb):
-            async with stores.kb() as session:
-                rows = (await session.scalars(
-                    select(KbFeedback).where(KbFeedback.conversation_pseudonym == key))).all()
-            entry["kb_feedback"] = [_row(r) for r in rows]
+        entry["tracker_store"] = []
+        engine = stores.tracker_engine
+        try:
+            if engine is not None and await asyncio.to_thread(tracker.exists, engine):
+                entry["tracker_store"] = await asyncio.to_thread(tracker.conversation_events, engine, key)
+        except (SQLAlchemyError, OSError) as error:
+            stores.unavailable.append(f"tracker_store: {type(error).__name__}")
+        entry["kb_feedback"] = []
+        try:
+            if await _kb_ready(stores.kb):
+                assert stores.kb is not None
+                async with stores.kb() as session:
+                    rows = (await session.scalars(
+                        select(KbFeedback).where(KbFeedback.conversation_pseudonym == key))).all()
+                entry["kb_feedback"] = [_row(r) for r in rows]
+        except (SQLAlchemyError, OSError) as error:
+            stores.unavailable.append(f"kb_feedback: {type(error).__name__}")
         result["conversations"].append(entry)
     return result
 
@@ -102,14 +125,32 @@ async def delete_everywhere(stores: Stores, keys: list[str]) -> dict[str, int]:
                 await session.execute(delete(model).where(model.conversation_id == key))
             counts["analytics_conversations"] += (await session.execute(
                 delete(Conversation).where(Conversation.id == key))).rowcount
-        if stores.tracker_engine is not None and tracker.exists(stores.tracker_engine):
-            counts["tracker_events"] += await asyncio.to_thread(
-                tracker.delete_conversation, stores.tracker_engine, key)
-        if await _kb_ready(stores.kb):
-            async with stores.kb() as session, session.begin():
-                counts["kb_feedback"] += (await session.execute(
-                    delete(KbFeedback).where(KbFeedback.conversation_pseudonym == key))).rowcount
+        counts["tracker_events"] += await _optional(stores, "tracker_store", partial(_tracker_delete, stores, key))
+        counts["kb_feedback"] += await _optional(stores, "kb_feedback", partial(
+            _kb_delete, stores, KbFeedback.conversation_pseudonym == key))
     return counts
+
+
+async def _tracker_delete(stores: Stores, key: str) -> int:
+    engine = stores.tracker_engine
+    if engine is None or not await asyncio.to_thread(tracker.exists, engine):
+        return 0
+    return await asyncio.to_thread(tracker.delete_conversation, engine, key)
+
+
+async def _tracker_expire(stores: Stores, cutoff: float) -> int:
+    engine = stores.tracker_engine
+    if engine is None or not await asyncio.to_thread(tracker.exists, engine):
+        return 0
+    return await asyncio.to_thread(tracker.delete_older_than, engine, cutoff)
+
+
+async def _kb_delete(stores: Stores, where: Any) -> int:
+    if not await _kb_ready(stores.kb):
+        return 0
+    assert stores.kb is not None
+    async with stores.kb() as session, session.begin():
+        return (await session.execute(delete(KbFeedback).where(where))).rowcount
 
 
 async def apply_retention(stores: Stores, days: int, now: datetime | None = None) -> dict[str, int]:
@@ -125,11 +166,8 @@ async def apply_retention(stores: Stores, days: int, now: datetime | None = None
             delete(Conversation).where(Conversation.ended_at < cutoff))).rowcount
         await session.execute(delete(ProcessedMessage).where(ProcessedMessage.processed_at < cutoff))
     counts = {"analytics_conversations": conversations, "tracker_events": 0, "kb_feedback": 0}
-    if stores.tracker_engine is not None and tracker.exists(stores.tracker_engine):
-        counts["tracker_events"] = await asyncio.to_thread(
-            tracker.delete_older_than, stores.tracker_engine, cutoff.timestamp())
-    if await _kb_ready(stores.kb):
-        async with stores.kb() as session, session.begin():
-            counts["kb_feedback"] = (await session.execute(
-                delete(KbFeedback).where(KbFeedback.created_at < cutoff))).rowcount
+    counts["tracker_events"] = await _optional(stores, "tracker_store",
+                                               partial(_tracker_expire, stores, cutoff.timestamp()))
+    counts["kb_feedback"] = await _optional(stores, "kb_feedback",
+                                            partial(_kb_delete, stores, KbFeedback.created_at < cutoff))
     return counts

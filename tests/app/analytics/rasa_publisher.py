@@ -1,6 +1,6 @@
 """Run in .venv/rasa: hold conversations through the real tracker store and event broker.
 
-    python tests/app/analytics/rasa_publisher.py TRACKER_DB BROKER(http|pika) N_CONVERSATIONS [QUEUE]
+    python tests/app/analytics/rasa_publisher.py TRACKER_DB BROKER(http|pika) N_CONVERSATIONS [QUEUE [PAUSE]]
 
 Each conversation is the turn of tests/bot/server/test_tracker_store_privacy.py
 (ID number, phone, name) plus a follow-up; prints the number of events published.
@@ -21,7 +21,7 @@ from common.paths import ROOT
 TEXT = "ผมนายสมชาย ใจดี เลขบัตร 1101700230708 เบอร์ 081-234-5678 ทำบัตรใหม่ต้องใช้อะไรบ้าง"
 
 
-async def main(db: str, kind: str, conversations: int, queue: str = "") -> None:
+async def main(db: str, kind: str, conversations: int, queue: str = "", pause: float = 0.0) -> None:
     patches.apply()
     from bot.server.tracker_store import CachingSQLTrackerStore
 
@@ -46,13 +46,20 @@ async def main(db: str, kind: str, conversations: int, queue: str = "") -> None:
                 tracker.update(event)
             await store.save(tracker)
         published += len(tracker.events) - before
+        if pause:
+            await asyncio.sleep(pause)  # stretch the stream so faults happen mid-stream
     if kind == "http":
         await asyncio.wait_for(broker.flushed(), 60)
     else:
-        await asyncio.sleep(1.0)
+        # Rasa's broker keeps what failed during an outage and publishes it on reconnect.
+        for _ in range(600):
+            if not broker._unpublished_events and not broker._background_tasks:
+                break
+            await asyncio.sleep(0.5)
     await broker.close()
     print(published, flush=True)
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), *sys.argv[4:5]))
+    asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), *sys.argv[4:5],
+                     *[float(a) for a in sys.argv[5:6]]))
