@@ -352,3 +352,10 @@ class NameRedactingFilter(RedactingFilter):
 
     def __init__(self, name: str = "") -> None:
         super().__init__(name, redactor=redact_all)
+
+
+def install_log_redaction() -> None:
+    """Redact every log record of this process, names included (``common.privacy``)."""
+    from common import privacy
+
+    privacy.install_log_redaction(redact_all)

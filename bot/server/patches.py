@@ -13,6 +13,10 @@ message that says how to start it, instead of running slower and differently.
   ``/restart`` skip NLU.
 * :mod:`bot.server.model_pull`: a model pulled from the model server is
   loaded off the event loop and swapped in at once (rasa#3910).
+
+It also installs log redaction (``nlp.names.install_log_redaction``): every
+log record of the server loses ID numbers, phones and names before any
+handler Rasa configures later writes it.
 """
 from __future__ import annotations
 
@@ -39,6 +43,9 @@ def apply() -> None:
     fixes.apply()
     slash_commands.apply()
     model_pull.apply()
+    from nlp import names
+
+    names.install_log_redaction()
     _applied = True
 
 
