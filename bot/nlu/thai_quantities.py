@@ -180,15 +180,49 @@ _DURATION_UNITS = {
 }
 _DURATION_UNIT = "|".join(re.escape(u) for u in sorted(_DURATION_UNITS, key=len, reverse=True))
 _DURATION = re.compile(
-    rf"(?P<q>(?P<n>{NUMBER})\s?(?P<u>{_DURATION_UNIT})(?:ทำการ)?)"
-    # วันที่ 5 is a date, ปี 2569 a year; "5 วันที่" (the 5th) is neither.
+    # "3-5 วัน", "3 ถึง 5 วัน": a range, valued at its upper bound.
+    rf"(?P<q>(?:(?<![\d,./:\-a-z])(?P<low>\d+)\s?(?:-|–|ถึง)\s?(?P<high>\d+)|(?P<n>{NUMBER}))"
+    rf"\s?(?P<u>{_DURATION_UNIT})(?:ทำการ)?"
+    rf"(?P<half>ครึ่ง)?)"
+    # "5 วันที่ 3" is a date; "3 วันละ" a rate.
     r"(?!\s?(?:ที่\s?\d|ละ))"
 )
-# "ปีนึง", "เดือนหนึ่ง": one of the unit.
-_ONE_UNIT = re.compile(rf"(?P<q>(?P<u>ปี|เดือน|สัปดาห์|อาทิตย์|วัน)(?:นึง|หนึ่ง))")
+# "ปีนึง", "เดือนหนึ่ง": one of the unit; "ครึ่งปี", "ปีครึ่ง": a half, one and a half.
+_ONE_UNIT = re.compile(rf"(?P<q>(?P<u>ปี|เดือน|สัปดาห์|อาทิตย์|วัน)(?:นึง|หนึ่ง)|(?P<u2>ปี|เดือน|วัน|สัปดาห์|อาทิตย์|ชั่วโมง)ครึ่ง)")
+_HALF_UNIT = re.compile(rf"(?P<q>ครึ่ง(?P<u>{_DURATION_UNIT}))")
+
+
+def iso_duration(amount: float, unit: str) -> str:
+    """ISO 8601 for ``amount`` (whole or with a half) of a Thai duration unit.
+
+    A half year is six months and a half month fifteen days, as Thai offices
+    count them; a half hour is thirty minutes; days and weeks keep the
+    fraction ("P0.5D"), as ISO 8601 allows in the last component.
+    """
+    prefix, designator, name = _DURATION_UNITS[unit]
+    whole = int(amount)
+    half = amount - whole >= 0.5
+    if not half:
+        return f"{prefix}{whole}{designator}"
+    if name == "year":
+        return f"P{whole * 12 + 6}M"
+    if name == "month":
+        return f"P{whole}M15D" if whole else "P15D"
+    if name == "hour":
+        return f"PT{whole}H30M" if whole else "PT30M"
+    if name == "minute":
+        return f"PT{whole}M30S" if whole else "PT30S"
+    return f"{prefix}{amount:g}{designator}"
+
 
 _CURRENCY = re.compile(
     rf"(?P<q>(?P<n>{NUMBER})\s?(?:บาท|บ\.(?![ก-ฮ]\.)))|(?P<q2>(?:฿|thb\s?)\s?(?P<n2>{DIGITS}))"
+)
+# "เดือนละ 600", "ฉบับละ 20": a rate per period or per item, in baht unless
+# another unit follows ("วันละ 3 ครั้ง").
+_RATE = re.compile(
+    rf"(?:เดือน|ปี|ครั้ง|ฉบับ|เล่ม|ใบ|แปลง|หลัง|คัน|คน|หัว)ละ\s?(?P<q>(?P<n>{DIGITS}(?:\s?{_SCALE})?))"
+    r"(?!\s?(?:ครั้ง|วัน|ปี|เดือน|คน|ใบ|ชั่วโมง|ชม|นาที|ฉบับ|เล่ม|หลัง|แปลง|คัน|กิโล|km|%|เปอร์เซ็นต์))"
 )
 
 # --- dates --------------------------------------------------------------------------
@@ -358,14 +392,26 @@ def _age(match: re.Match[str]) -> Iterator[Quantity]:
 
 def _durations(text: str) -> Iterator[Quantity]:
     for match in _DURATION.finditer(text):
-        amount = parse_number(match.group("n"))
-        prefix, designator, unit = _DURATION_UNITS[match.group("u")]
-        if isinstance(amount, int) and 0 < amount < 10_000:
-            yield Quantity(DURATION, *_q(match), f"{prefix}{amount}{designator}",
-                           {"amount": amount, "unit": unit})
+        amount = parse_number(match.group("n") or match.group("high"))
+        unit = match.group("u")
+        if not isinstance(amount, int) or not 0 < amount < 10_000:
+            continue
+        value = amount + 0.5 if match.group("half") else amount
+        info: dict[str, Any] = {"amount": value, "unit": _DURATION_UNITS[unit][2]}
+        if match.group("low"):
+            low = parse_number(match.group("low"))
+            if not isinstance(low, int) or low >= amount:
+                continue
+            info["minimum"] = iso_duration(low, unit)
+        yield Quantity(DURATION, *_q(match), iso_duration(value, unit), info)
     for match in _ONE_UNIT.finditer(text):
-        prefix, designator, unit = _DURATION_UNITS[match.group("u")]
-        yield Quantity(DURATION, *_q(match), f"{prefix}1{designator}", {"amount": 1, "unit": unit})
+        unit, value = (match.group("u"), 1.0) if match.group("u") else (match.group("u2"), 1.5)
+        yield Quantity(DURATION, *_q(match), iso_duration(value, unit),
+                       {"amount": value, "unit": _DURATION_UNITS[unit][2]})
+    for match in _HALF_UNIT.finditer(text):
+        unit = match.group("u")
+        yield Quantity(DURATION, *_q(match), iso_duration(0.5, unit),
+                       {"amount": 0.5, "unit": _DURATION_UNITS[unit][2]})
 
 
 def _amounts(text: str) -> Iterator[Quantity]:
@@ -374,6 +420,10 @@ def _amounts(text: str) -> Iterator[Quantity]:
         amount = parse_number(match.group("n") if group == "q" else match.group("n2"))
         if amount is not None and amount > 0:
             yield Quantity(AMOUNT, *_q(match, group), amount)
+    for match in _RATE.finditer(text):
+        amount = parse_number(match.group("n"))
+        if amount is not None and amount > 0:
+            yield Quantity(AMOUNT, *_q(match), amount)
 
 
 def _dates(text: str, today: date | None) -> Iterator[Quantity]:
