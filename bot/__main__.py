@@ -5,19 +5,27 @@ the benchmarks): the patches of bot/server/patches.py are applied first, then
 Rasa's own ``rasa`` command runs with the same arguments. The bare ``rasa``
 command would train and serve without them; tests/bot/server/test_entry_point.py
 fails if a start path uses it.
+
+``run`` defers TensorFlow (bot/server/deferred_tensorflow.py): a model whose
+classifiers NumPy scores serves without it; anything that does need it makes
+the process start again with it imported (``BOT_TENSORFLOW=import``).
 """
 from __future__ import annotations
 
 import os
 import sys
 
-from bot.server import library_warnings
+from bot.server import deferred_tensorflow, library_warnings
 
 
 def main(argv: list[str]) -> None:
     # Rasa must never phone home, whoever starts it and however the shell is
     # set up; with telemetry off it also skips Sentry.
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+    # Serving only: training and testing use TensorFlow for real.
+    if argv[:1] == ["run"] and os.environ.get(deferred_tensorflow.ENVIRONMENT_VARIABLE) != \
+            deferred_tensorflow.IMPORT:
+        deferred_tensorflow.install()
     library_warnings.ignore()  # before Rasa's import chain reaches matplotlib
     from bot.server import patches
 

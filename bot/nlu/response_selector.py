@@ -23,7 +23,7 @@ from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.sentence_inference import SentenceInferenceMixin
+from bot.nlu.sentence_inference import NUMPY_WEIGHTS, NUMPY_WEIGHTS_FORMAT, SentenceInferenceMixin
 
 SKIP_ABOVE = "skip_above"
 SKIP_LEAD = "skip_lead"
@@ -38,7 +38,8 @@ class FaqResponseSelector(SentenceInferenceMixin, ResponseSelector):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**ResponseSelector.get_default_config(), SKIP_ABOVE: None, SKIP_LEAD: None}
+        return {**ResponseSelector.get_default_config(), SKIP_ABOVE: None, SKIP_LEAD: None,
+                NUMPY_WEIGHTS: NUMPY_WEIGHTS_FORMAT}
 
     def may_be_retrieval(self, message: Message) -> bool:
         """Whether the selection could be used for ``message``."""

@@ -13,12 +13,22 @@ source of truth: training, persistence and every other configuration (a
 transformer, dense features, entity recognition, diagnostic data) use Rasa's
 own path. tests/bot/nlu/test_sentence_inference.py checks that both paths give the
 same scores on every training message.
+
+Serving needs no TensorFlow model at all: when DIET is trained (``persist``)
+the weights of this path are also written as ``.npy`` files next to Rasa's
+checkpoint, and loading a model that has them builds no TensorFlow model
+(building one cost most of a start and a few hundred MB). The files are
+memory-mapped: the sparse kernel (a row per n-gram of the vocabulary) is read
+only where a message has features. Rasa's model is still built, on first
+use, if anything asks for it (diagnostic data, dense features, fine-tuning).
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Text
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Text
 
 import numpy as np
 import scipy.sparse
@@ -44,6 +54,12 @@ logger = logging.getLogger(__name__)
 _SQRT_HALF = np.float32(np.sqrt(0.5))
 # Where a message keeps its combined sentence features (not part of its data).
 _SENTENCE_FEATURES = "_bot_sentence_features"
+# The default config carries the format of the ``.npy`` files, so that Rasa's
+# training cache, keyed by the configuration, does not restore a DIET trained
+# before they were written (it would load, but through TensorFlow).
+NUMPY_WEIGHTS = "numpy_weights"
+NUMPY_WEIGHTS_FORMAT = 1
+_ARRAYS = ("sparse_kernel", "sparse_bias", "embed_kernel", "embed_bias", "labels_embed")
 
 
 def _single_threaded_blas() -> None:
@@ -120,6 +136,43 @@ class SentenceInference:
             logger.info("NumPy intent inference not available for this model: %s", error)
             return None
 
+    def save(self, directory: Path) -> None:
+        """Write the arrays as ``.npy`` files (memory-mappable) and a small index."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for name in _ARRAYS:
+            array = getattr(self, name)
+            if array is not None:
+                np.save(directory / f"{name}.npy", np.ascontiguousarray(array))
+        for index, (kernel, bias) in enumerate(self.hidden):
+            np.save(directory / f"hidden_{index}_kernel.npy", np.ascontiguousarray(kernel))
+            np.save(directory / f"hidden_{index}_bias.npy", np.ascontiguousarray(bias))
+        index = {"format": NUMPY_WEIGHTS_FORMAT, "hidden_layers": len(self.hidden),
+                 "sparse_bias": self.sparse_bias is not None}
+        (directory / "index.json").write_text(json.dumps(index))
+
+    @classmethod
+    def load(cls, directory: Path) -> Optional[SentenceInference]:
+        """The arrays :meth:`save` wrote, memory-mapped; ``None`` without them."""
+        try:
+            index = json.loads((directory / "index.json").read_text())
+        except (FileNotFoundError, ValueError):
+            return None
+        if index.get("format") != NUMPY_WEIGHTS_FORMAT:
+            return None
+
+        def array(name: str) -> np.ndarray:
+            return np.load(directory / f"{name}.npy", mmap_mode="r")
+
+        return cls(
+            sparse_kernel=array("sparse_kernel"),
+            sparse_bias=array("sparse_bias") if index["sparse_bias"] else None,
+            hidden=[(array(f"hidden_{i}_kernel"), array(f"hidden_{i}_bias"))
+                    for i in range(index["hidden_layers"])],
+            embed_kernel=array("embed_kernel"),
+            embed_bias=array("embed_bias"),
+            labels_embed=array("labels_embed"),
+        )
+
     def confidences(self, sentence_features: scipy.sparse.spmatrix) -> np.ndarray:
         """Softmax confidences over the labels, shaped as DIET's ``i_scores`` (1, labels)."""
         x = np.asarray(sentence_features.tocsr().astype(np.float32) @ self.sparse_kernel)
@@ -132,6 +185,39 @@ class SentenceInference:
         similarities = similarities - similarities.max(axis=-1, keepdims=True)
         exp = np.exp(similarities)
         return (exp / exp.sum(axis=-1, keepdims=True)).astype(np.float32)
+
+
+class TensorFlowModelOnDemand:
+    """Stands where DIET keeps its TensorFlow model while NumPy serves.
+
+    Anything that asks the model for something (Rasa's own prediction path,
+    persisting) builds the TensorFlow model then, exactly as loading would
+    have built it, and gets its answer.
+    """
+
+    def __init__(self, inference: SentenceInference, build: Callable[[], Any]) -> None:
+        self.inference = inference
+        self._build = build
+        self._model: Any = None
+
+    def tensorflow_model(self) -> Any:
+        if self._model is None:
+            logger.info("Building the TensorFlow model that NumPy inference had made unnecessary")
+            self._model = self._build()
+        return self._model
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("_model", "_build", "inference"):
+            raise AttributeError(name)
+        return getattr(self.tensorflow_model(), name)
+
+
+def _numpy_directory(model_path: Path, class_name: str) -> Path:
+    return model_path / f"{class_name}.numpy"
+
+
+def _usable(config: Dict[Text, Any]) -> bool:
+    return bool(config[INTENT_CLASSIFICATION]) and not config[ENTITY_RECOGNITION]
 
 
 class SentenceInferenceMixin:
@@ -148,9 +234,12 @@ class SentenceInferenceMixin:
         if model is None:
             return None
         if self._sentence_inference_for is not model:  # loaded, or trained in this process
-            config = self.component_config  # type: ignore[attr-defined]
-            usable = config[INTENT_CLASSIFICATION] and not config[ENTITY_RECOGNITION]
-            self._sentence_inference = SentenceInference.from_model(model) if usable else None
+            if not _usable(self.component_config):  # type: ignore[attr-defined]
+                self._sentence_inference = None
+            elif isinstance(model, TensorFlowModelOnDemand):
+                self._sentence_inference = model.inference
+            else:
+                self._sentence_inference = SentenceInference.from_model(model)
             self._sentence_inference_for = model
             if self._sentence_inference is not None:
                 _single_threaded_blas()
@@ -169,6 +258,28 @@ class SentenceInferenceMixin:
             return super()._predict(message)  # type: ignore[misc]
         return {"i_scores": inference.confidences(sentence.features)}
 
+    def persist(self) -> None:
+        super().persist()  # type: ignore[misc]
+        inference = self._inference()
+        if inference is None or isinstance(self.model, TensorFlowModelOnDemand):  # type: ignore[attr-defined]
+            return
+        with self._model_storage.write_to(self._resource) as model_path:  # type: ignore[attr-defined]
+            inference.save(_numpy_directory(model_path, type(self).__name__))
+
+    @classmethod
+    def _load_model(cls, entity_tag_specs: Any, label_data: Any, config: Dict[Text, Any],
+                    data_example: Any, model_path: Path, finetune_mode: bool = False) -> Any:
+        def build() -> Any:
+            return super(SentenceInferenceMixin, cls)._load_model(  # type: ignore[misc]
+                entity_tag_specs, label_data, config, data_example, model_path, finetune_mode)
+
+        inference = None
+        if not finetune_mode and _usable(config):
+            inference = SentenceInference.load(_numpy_directory(model_path, cls.__name__))
+        if inference is None:  # a model trained before the files, or another configuration
+            return build()
+        return TensorFlowModelOnDemand(inference, build)
+
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR],
@@ -176,3 +287,7 @@ class SentenceInferenceMixin:
 )
 class NumpyDIETClassifier(SentenceInferenceMixin, DIETClassifier):
     """Rasa's DIETClassifier; intents of a message are scored with NumPy where possible."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**DIETClassifier.get_default_config(), NUMPY_WEIGHTS: NUMPY_WEIGHTS_FORMAT}
