@@ -1,4 +1,5 @@
-"""Start and stop the assistant's processes: action server, Rasa server, web chat.
+"""Start and stop the assistant's processes: action server, Rasa server, web chat,
+staff console and analytics ingest.
 
 Used by ``make run`` (``python -m app.run``), the end-to-end tests and the
 benchmarks, so all three run the stack exactly the same way.
@@ -64,6 +65,16 @@ class StackConfig:
     interface: str = "127.0.0.1"
     # Stock Rasa (bench/latency.py's baseline): no project patches, no project channels.
     stock_rasa: bool = False
+    # The staff console (python -m app.console); None: not started.
+    console_port: int | None = None
+    # The analytics ingest (python -m app.analytics ingest), the embedded
+    # default's receiver of Rasa's events; None: not started, and Rasa's broker
+    # keeps its events in memory (bounded) with nobody to take them.
+    analytics_port: int | None = None
+    analytics_database_url: str | None = None
+    # Every stack's broker and ingest share a token of their own, so a stack
+    # never posts its events to another stack's ingest on the same machine.
+    analytics_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
 
 class PortInUseError(RuntimeError):
@@ -106,6 +117,13 @@ def stack_environment(config: StackConfig, base: Mapping[str, str]) -> dict[str,
     env.setdefault("WEB_ALLOWED_ORIGINS", ",".join(origins))
     if config.kb_database_url:
         env["KB_DATABASE_URL"] = config.kb_database_url
+    if config.console_port is not None:
+        env["CONSOLE_PORT"] = str(config.console_port)
+    if config.analytics_port is not None:
+        env["ANALYTICS_INGEST_PORT"] = str(config.analytics_port)
+    if config.analytics_database_url:
+        env["ANALYTICS_DATABASE_URL"] = config.analytics_database_url
+    env.setdefault("ANALYTICS_INGEST_TOKEN", config.analytics_token)
     env.update(config.extra_env)
     return env
 
@@ -194,6 +212,11 @@ class Stack:
         if web and self.config.web_port is not None:
             ports.append(("web chat", self.env.get("WEB_HOST") or "127.0.0.1",
                           self.config.web_port))
+        if self.config.console_port is not None:
+            ports.append(("staff console", self.env.get("CONSOLE_HOST") or "127.0.0.1",
+                          self.config.console_port))
+        if self.config.analytics_port is not None:
+            ports.append(("analytics ingest", "127.0.0.1", self.config.analytics_port))
         return ports
 
     def check_ports(self, *, web: bool = True) -> None:
@@ -202,7 +225,8 @@ class Stack:
             if not port_is_free(host, port):
                 raise PortInUseError(
                     busy_port_message(name, host, port, port_holders(port))
-                    + " Stop it, or choose other ports (RASA_URL, ACTION_SERVER_PORT, WEB_PORT)."
+                    + " Stop it, or choose other ports (RASA_URL, ACTION_SERVER_PORT, WEB_PORT, "
+                    "CONSOLE_PORT, ANALYTICS_INGEST_PORT)."
                 )
 
     def spawn_actions(self) -> subprocess.Popen[bytes]:
@@ -261,12 +285,27 @@ class Stack:
     def spawn_web(self) -> subprocess.Popen[bytes]:
         return self._spawn("web", [str(APP_PYTHON), "-m", "app.webchat"])
 
+    def spawn_extras(self) -> list[tuple[subprocess.Popen[bytes], str]]:
+        """The console and the analytics ingest, where configured: (process, health URL)."""
+        extras = []
+        if self.config.console_port is not None:
+            extras.append((self._spawn("console", [str(APP_PYTHON), "-m", "app.console"]),
+                           f"http://127.0.0.1:{self.config.console_port}/api/openapi.json"))
+        if self.config.analytics_port is not None:
+            extras.append((self._spawn("analytics", [str(APP_PYTHON), "-m", "app.analytics",
+                                                     "ingest"]),
+                           f"http://127.0.0.1:{self.config.analytics_port}/health"))
+        return extras
+
     def start(self, *, web: bool = True, timeout: float = 300) -> None:
         """Start every server at once (none needs another to start) and wait for all."""
         self.check_ports(web=web)
         try:
             actions, rasa = self.spawn_actions(), self.spawn_rasa()
             site = self.spawn_web() if web and self.config.web_port is not None else None
+            extras = self.spawn_extras()
+            for process, health in extras:
+                _wait_http(health, timeout, process)
             self.wait_actions(actions, timeout)
             self.wait_rasa(rasa, timeout)
             if site is not None:

@@ -48,11 +48,14 @@ def main() -> int:
         action_port=settings.action_server_port,
         web_port=settings.web_port,
         cors_origins=settings.web_allowed_origins,
+        console_port=settings.console_port,
+        analytics_port=settings.analytics_ingest_port,
     )
     if settings.rasa_token:
         config.rasa_token = settings.rasa_token
     stack = Stack(config)
-    print("Starting the action server, the Rasa server and the web chat ...", flush=True)
+    print("Starting the action server, the Rasa server, the web chat, the staff console"
+          " and the analytics ingest ...", flush=True)
     try:
         stack.start()
         print(
@@ -60,6 +63,8 @@ def main() -> int:
             f"  REST channel : {stack.rasa_url}/webhooks/rest/webhook\n"
             f"  Web chat     : http://localhost:{config.web_port}/\n"
             f"  LINE webhook : {stack.rasa_url}/webhooks/line/webhook\n"
+            f"  Staff console: http://localhost:{config.console_port}/"
+            f" (accounts: make user, see README)\n"
             f"  HTTP API     : {stack.rasa_url} (token in RASA_TOKEN"
             f"{'' if settings.rasa_token else '; this run: ' + config.rasa_token})\n"
             f"Press Ctrl-C to stop.",

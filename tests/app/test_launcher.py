@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,7 +54,8 @@ class Launcher:
     """``python -m app.run`` on free ports, its output collected in a file."""
 
     def __init__(self, workdir: Path, **ports: int) -> None:
-        self.ports = {"rasa": free_port(), "actions": free_port(), "web": free_port(), **ports}
+        self.ports = {"rasa": free_port(), "actions": free_port(), "web": free_port(),
+                      "console": free_port(), "analytics": free_port(), **ports}
         kb_url = f"sqlite+aiosqlite:///{workdir / 'kb.sqlite3'}"
         seed_kb(kb_url)
         env = {key: value for key, value in os.environ.items() if key != "PYTHONHOME"}
@@ -63,6 +65,9 @@ class Launcher:
             "ACTION_SERVER_PORT": str(self.ports["actions"]),
             "WEB_PORT": str(self.ports["web"]), "KB_DATABASE_URL": kb_url,
             "RASA_TRACKER_DB": str(workdir / "tracker.sqlite3"),
+            "CONSOLE_PORT": str(self.ports["console"]),
+            "ANALYTICS_INGEST_PORT": str(self.ports["analytics"]),
+            "ANALYTICS_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'analytics.sqlite3'}",
         })
         self.output = workdir / "launcher.log"
         with self.output.open("wb") as out:
@@ -112,7 +117,8 @@ def test_a_taken_port_is_named_with_its_holder_and_nothing_starts(
     holder = f"{Path(f'/proc/{os.getpid()}/comm').read_text().strip()} (pid {os.getpid()}: "
     assert f"Port {port} on 127.0.0.1 for the web chat is already in use, held by {holder}" \
         in run.text()
-    assert "Stop it, or choose other ports (RASA_URL, ACTION_SERVER_PORT, WEB_PORT)." in run.text()
+    assert ("Stop it, or choose other ports (RASA_URL, ACTION_SERVER_PORT, WEB_PORT, "
+            "CONSOLE_PORT, ANALYTICS_INGEST_PORT).") in run.text()
     assert "Traceback" not in run.text()
     assert port_is_free("127.0.0.1", run.ports["actions"])  # nothing was started
 
@@ -162,8 +168,11 @@ def test_a_stop_signal_stops_every_server(
     run = Launcher(tmp_path)
     launcher.append(run)
     run.wait_for("Ready.", timeout=300)
+    for path in (f"{run.ports['console']}/api/openapi.json", f"{run.ports['analytics']}/health"):
+        with urllib.request.urlopen(f"http://127.0.0.1:{path}", timeout=10) as reply:  # noqa: S310
+            assert reply.status == 200
     children = _children(run.process.pid)
-    assert len(children) >= 3, children  # action server, Rasa, web chat
+    assert len(children) >= 5, children  # actions, Rasa, web chat, console, analytics ingest
     run.process.send_signal(signum)
     _assert_all_stopped(run, children)
     assert f"{signum.name} received: stopping ..." in run.text()
