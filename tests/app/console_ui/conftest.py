@@ -152,7 +152,7 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-EDITORS = ("editor_a", "editor_b")
+EDITORS = ("editor_a", "editor_b", "editor_c")
 
 
 @pytest.fixture(scope="module")

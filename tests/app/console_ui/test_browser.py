@@ -473,3 +473,47 @@ def test_totp_and_a_second_editors_approval_of_national_service_facts(
     finally:
         author_context.close()
         approver_context.close()
+
+
+def test_a_content_editor_adds_a_national_faq(browser: Browser, console: Console, editor_secrets: dict[str, str]) -> None:
+    context = browser.new_context(locale="th-TH", viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        sign_in_with_totp(page, console, "editor_c", editor_secrets["editor_c"])
+        page.get_by_role("link", name="เพิ่มคำถามใหม่").click()
+        expect(page.get_by_role("heading", name="เพิ่มคำถามที่พบบ่อย")).to_be_focused()
+        page.get_by_label("รหัสคำถาม (ภาษาอังกฤษตัวเล็ก ตัวเลข และ _)").fill("Bad Key")
+        page.get_by_label("หัวข้อคำถาม").fill("ขอใบรับรองการเป็นผู้มีสิทธิเลือกตั้ง")
+        page.get_by_label("คำถามแบบต่าง ๆ ที่ประชาชนอาจพิมพ์").fill("ขอใบรับรองสิทธิเลือกตั้งที่ไหน\nตรวจสิทธิเลือกตั้งยังไง\nเช็กสิทธิเลือกตั้ง")
+        page.get_by_label("คำตอบ", exact=True).fill("ตรวจสอบสิทธิเลือกตั้งได้ที่สำนักทะเบียนอำเภอหรือเขตค่ะ")
+        page.get_by_label("หน่วยงานเจ้าของข้อมูล").fill("กรมการปกครอง")
+        page.get_by_label("เหตุผลที่แก้ไข (บันทึกในประวัติการแก้ไข)").fill("คำถามใหม่จากศูนย์บริการ")
+        page.get_by_role("button", name="บันทึกร่างและดูตัวอย่าง").click()
+        key_error = page.locator("[data-field=key] .field-error")
+        expect(key_error).to_have_text("รหัสคำถามต้องขึ้นต้นด้วยตัวอักษรภาษาอังกฤษตัวเล็ก ใช้ได้เฉพาะ a–z 0–9 และ _ ยาว 3–64 ตัว")
+        page.get_by_label("รหัสคำถาม (ภาษาอังกฤษตัวเล็ก ตัวเลข และ _)").fill("voter_rights_check")
+        page.get_by_role("button", name="บันทึกร่างและดูตัวอย่าง").click()
+        # The server wants a source on every fact: its message sits at the source title.
+        source_error = page.locator("[data-field=source_title] .field-error")
+        expect(source_error).to_contain_text("ต้องระบุแหล่งที่มา")
+        expect(page.get_by_label("ชื่อเอกสารหรือหน้าเว็บที่อ้างอิง")).to_have_attribute("aria-invalid", "true")
+        page.get_by_label("ชื่อเอกสารหรือหน้าเว็บที่อ้างอิง").fill("คู่มือสำหรับประชาชน (ทดสอบ)")
+        page.get_by_role("button", name="บันทึกร่างและดูตัวอย่าง").click()
+        expect(page).to_have_url(re.compile(r"#/drafts/\d+$"))
+        expect(page.locator("#preview-web .bubble")).to_contain_text("ตรวจสอบสิทธิเลือกตั้งได้ที่สำนักทะเบียนอำเภอหรือเขตค่ะ")
+        publish_now(page, "คำถามใหม่จากศูนย์บริการ")
+        page.screenshot(path=str(ARTIFACTS / "faq-new-360.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
+
+    async def read() -> Any:
+        db = console.database()
+        try:
+            async with db.session() as session:
+                faq = await get_faq(session, "voter_rights_check")
+                return faq.province_code, faq.question_variants
+        finally:
+            await db.dispose()
+
+    assert run_async(read) == (None, ["ขอใบรับรองสิทธิเลือกตั้งที่ไหน", "ตรวจสิทธิเลือกตั้งยังไง", "เช็กสิทธิเลือกตั้ง"])
