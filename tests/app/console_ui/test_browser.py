@@ -407,7 +407,7 @@ def office_codes(console: Console) -> list[str]:
 NEW_DOCUMENT = "สำเนาทะเบียนบ้าน (กรณีย้ายที่อยู่)"  # test data in a throwaway knowledge base
 
 
-def sign_in_with_totp(page: Page, console: Console, username: str, secret: str) -> None:
+def sign_in_with_totp(page: Page, console: Console, username: str, secret: str, home: str = "คำถามที่พบบ่อย") -> None:
     page.goto(console.url + "/")
     page.get_by_label("ชื่อผู้ใช้").fill(username)
     page.get_by_label("รหัสผ่าน").fill(PASSWORD)
@@ -418,7 +418,7 @@ def sign_in_with_totp(page: Page, console: Console, username: str, secret: str) 
         "กรุณากรอกรหัสยืนยัน 6 หลักจากแอปยืนยันตัวตนในโทรศัพท์ของคุณ")
     code.fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    expect(page.get_by_role("heading", name="คำถามที่พบบ่อย", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name=home, exact=True)).to_be_visible()
 
 
 def published_documents(console: Console) -> Any:
@@ -517,3 +517,33 @@ def test_a_content_editor_adds_a_national_faq(browser: Browser, console: Console
             await db.dispose()
 
     assert run_async(read) == (None, ["ขอใบรับรองสิทธิเลือกตั้งที่ไหน", "ตรวจสิทธิเลือกตั้งยังไง", "เช็กสิทธิเลือกตั้ง"])
+
+
+def test_an_administrator_creates_and_locks_an_account(browser: Browser, console: Console) -> None:
+    from app.console.users import create_user
+
+    secret = run_async(lambda: create_user(console.settings, username="admin_ui", role="admin", password=PASSWORD))
+    assert secret
+    context = browser.new_context(locale="th-TH", viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        sign_in_with_totp(page, console, "admin_ui", secret, home="สำนักงาน")
+        page.get_by_role("link", name="บัญชีผู้ใช้").click()
+        expect(page.get_by_role("heading", name="บัญชีผู้ใช้", exact=True)).to_be_visible()
+        page.get_by_label("ชื่อผู้ใช้").fill("amphoe_mueang_cm")
+        page.get_by_label("รหัสผ่านเริ่มต้น").fill(PASSWORD)
+        page.get_by_label("บทบาท").select_option("district_officer")
+        expect(page.get_by_label("รหัสจังหวัด (2 หลัก)")).to_be_hidden()
+        page.get_by_label("รหัสสำนักงาน").fill(console.office_code)
+        page.get_by_role("button", name="สร้างบัญชี").click()
+        expect(page.locator(".ok-box")).to_have_text("สร้างบัญชี amphoe_mueang_cm แล้ว")
+        row = page.locator("tr", has=page.locator("th", has_text="amphoe_mueang_cm"))
+        expect(row.locator("td").nth(1)).to_have_text(console.office_code)
+        page.once("dialog", lambda dialog: dialog.accept())
+        row.get_by_role("button", name="ล็อกบัญชี amphoe_mueang_cm").click()
+        expect(row.get_by_role("button", name="ปลดล็อก amphoe_mueang_cm")).to_be_visible()
+        expect(row.locator("td").nth(2)).to_contain_text("ถูกล็อก")
+        page.screenshot(path=str(ARTIFACTS / "accounts-360.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()

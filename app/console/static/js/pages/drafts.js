@@ -210,8 +210,9 @@ export async function draftPage(container, { match, user }) {
   const published = await publishedOf(draft);
   const status = draft.status || "draft";
   container.append(
-    pageHeading(`ร่าง${KIND_NAMES[draft.kind] || ""}: ${draft.key}`),
-    h("p", { className: "lead" }, `สถานะ: ${STATUS_NAMES[status] || status} · ร่างเลขที่ ${draft.id} · โดย ${draft.created_by || "—"}`),
+    pageHeading(`ร่าง${KIND_NAMES[draft.kind] || ""}: ${(draft.data && (draft.data.title || draft.data.name_th)) || draft.key}`),
+    h("p", { className: "lead" }, `สถานะ: ${STATUS_NAMES[status] || status} · ร่างเลขที่ ${draft.id} · รหัส ${draft.key} · โดย ${draft.created_by || "—"}`),
+    status === "draft" ? h("p", { className: "notice" }, "ประชาชนยังเห็นข้อมูลเดิมจนกว่าจะกดเผยแพร่") : null,
     changeTable(draft, published),
     previewSection(draft),
   );
