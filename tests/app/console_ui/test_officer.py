@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from app.console.validation import phone_error
-from tests.app.console_ui.conftest import ARTIFACTS, OFFICER, PROVINCE, Console
+from tests.app.console_ui.conftest import ARTIFACTS, OFFICER, PASSWORD, PROVINCE, Console
 from tests.app.console_ui.support import (
     DRAFT_URL, REASON_LABEL, SAVE, Recorder, draft_preview, line_texts, published_faq,
-    published_hours, publish_now, save_draft, sign_in,
+    published_hours, published_office, publish_now, save_draft, sign_in,
 )
 
 pytestmark = pytest.mark.browser
@@ -181,3 +181,47 @@ def test_reason_is_required_before_a_draft_is_saved(
     expect(page.locator("[data-field=reason] .field-error")).to_have_text(
         "กรุณาระบุเหตุผลที่แก้ไข")
     expect(page.get_by_label(REASON_LABEL)).to_be_focused()
+
+
+def test_a_newer_publication_is_never_overwritten(
+    context: BrowserContext, console: Console
+) -> None:
+    from app.console.views.drafts import CONFLICT
+
+    mine, theirs = context.new_page(), context.new_page()
+    sign_in(mine, console)
+    mine.goto(f"{console.url}/#/offices/{console.office_code}")
+    expect(mine.get_by_label("ที่อยู่")).to_be_visible()
+    started = published_office(console).version
+
+    # Meanwhile, in another tab, the address is changed and published.
+    theirs.goto(f"{console.url}/#/offices/{console.office_code}")
+    theirs.get_by_label("ที่อยู่").fill("ถนนโชตนา ตำบลช้างเผือก อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่")
+    save_draft(theirs, "ที่อยู่ตามทะเบียน")
+    expect(theirs).to_have_url(DRAFT_URL)
+    publish_now(theirs, "ที่อยู่ตามทะเบียน")
+    now = published_office(console).version
+    assert now > started
+
+    mine.get_by_label("เบอร์โทรศัพท์").fill("053-112-399")
+    save_draft(mine, "แก้เบอร์โทร")
+    message = CONFLICT.format(what="ข้อมูลสำนักงาน", current=now, base=started)
+    expect(mine.locator(".form-summary .summary-title")).to_have_text(message)
+    mine.get_by_role("button", name="เปิดข้อมูลล่าสุด (สิ่งที่พิมพ์ในหน้านี้จะหายไป)").click()
+    expect(mine.get_by_label("ที่อยู่")).to_have_value(
+        "ถนนโชตนา ตำบลช้างเผือก อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่")
+    assert published_office(console).phone != "053-112-399"
+
+
+def test_an_expired_session_returns_to_sign_in(context: BrowserContext, console: Console) -> None:
+    page = context.new_page()
+    sign_in(page, console)
+    context.clear_cookies()  # as when the session runs out
+    page.get_by_role("link", name="คำถามที่พบบ่อย").click()
+    expect(page.get_by_role("heading", name="เข้าสู่ระบบสำหรับเจ้าหน้าที่")).to_be_visible()
+    expect(page.locator("#live")).to_have_text("หมดเวลาการใช้งาน กรุณาเข้าสู่ระบบอีกครั้ง")
+    # Signing in again goes back to where the officer was.
+    page.get_by_label("ชื่อผู้ใช้").fill(OFFICER)
+    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    expect(page.get_by_role("heading", name="คำถามที่พบบ่อย", exact=True)).to_be_visible()
