@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import pytest
 from aiohttp import web
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from app.kb.db import Database
 from app.kb.seed import run_seed
@@ -117,14 +117,15 @@ async def _first_office(url: str, province: str) -> str:
     try:
         async with db.session() as session:
             offices = await all_published(session, ContentKind.OFFICE)
-        codes = [o.code for o in offices if o.province_code == province]  # type: ignore[attr-defined]
+        ours = [o for o in offices if o.province_code == province]  # type: ignore[attr-defined]
+        codes = [o.code for o in ours]  # type: ignore[attr-defined]
         # A district office: what a province officer edits most.
         return next((c for c in codes if c.startswith("district_office:")), codes[0])
     finally:
         await db.dispose()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     from app.console.app import create_app
     from app.console.users import create_user
@@ -132,7 +133,8 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     path: Path = tmp_path_factory.mktemp("console") / "kb.sqlite3"
     url = f"sqlite+aiosqlite:///{path}"
     settings = load_settings({
-        "APP_ENV": "test", "KB_DATABASE_URL": url,
+        "APP_ENV": "test",
+        "KB_DATABASE_URL": url,
         "CONSOLE_SESSION_SECRET": "console-ui-browser-test-secret-0123456789",
     })
     run_async(lambda: _seed(url))
@@ -147,15 +149,25 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
 def browser() -> Iterator[Browser]:
     require_chromium()
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
         yield chromium
         chromium.close()
 
 
-EDITORS = ("editor_a", "editor_b")
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A desktop-sized browser context, Thai locale."""
+    context = browser.new_context(locale="th-TH", viewport={"width": 1024, "height": 900})
+    yield context
+    context.close()
 
 
-@pytest.fixture(scope="module")
+EDITORS = ("editor_a", "editor_b", "editor_c")
+
+
+@pytest.fixture(scope="session")
 def editor_secrets(console: Console) -> dict[str, str]:
     """Two ministry content editors (TOTP sign-in): a change to a service's national
     facts by one needs the other's approval."""
@@ -164,7 +176,8 @@ def editor_secrets(console: Console) -> dict[str, str]:
     secrets: dict[str, str] = {}
     for name in EDITORS:
         secret = run_async(lambda name=name: create_user(  # type: ignore[misc]
-            console.settings, username=name, role="content_editor", password=PASSWORD))
+            console.settings, username=name, role="content_editor", password=PASSWORD
+        ))
         assert secret, "content editors sign in with TOTP"
         secrets[name] = secret
     return secrets

@@ -118,6 +118,14 @@ export function editForm({ kind, record, draft, keyFields, body, collect, readOn
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       showErrors(form, error);
+      if (error.status === 409) {
+        // Someone published a newer version (or left a draft): start again from it.
+        summary.append(h("p", {}, h("button", {
+          type: "button",
+          className: "button",
+          onclick: () => window.dispatchEvent(new HashChangeEvent("hashchange")),
+        }, "เปิดข้อมูลล่าสุด (สิ่งที่พิมพ์ในหน้านี้จะหายไป)")));
+      }
     } finally {
       submit.disabled = false;
     }

@@ -42,9 +42,13 @@ function createForm(onCreated) {
     try {
       const created = await post("/api/accounts", body);
       password.value = "";
-      const secret = created && (created.totp_uri || created.totp_secret);
       result.replaceChildren(h("p", { className: "ok-box" }, `สร้างบัญชี ${body.username} แล้ว`),
-        secret ? h("p", { className: "notice" }, `รหัส TOTP (แสดงครั้งเดียว ให้ผู้ใช้สแกนหรือกรอกในแอปยืนยันตัวตน): ${secret}`) : null);
+        created && created.totp_secret
+          ? h("div", { className: "notice" },
+            h("p", {}, "บทบาทนี้ต้องใช้รหัสยืนยันตอนเข้าสู่ระบบ ให้ผู้ใช้กรอกรหัสลับนี้ในแอปยืนยันตัวตน (แสดงครั้งเดียว):"),
+            h("p", { className: "secret" }, h("code", { id: "totp-secret" }, created.totp_secret)),
+            created.totp_uri ? h("p", { className: "field-hint" }, created.totp_uri) : null)
+          : null);
       announce(`สร้างบัญชี ${body.username} แล้ว`, "ok");
       onCreated();
     } catch (error) {
@@ -53,6 +57,23 @@ function createForm(onCreated) {
     }
   });
   return form;
+}
+
+function lockButton(account, reload) {
+  const locking = !account.locked;
+  const label = locking ? `ล็อกบัญชี ${account.username}` : `ปลดล็อก ${account.username}`;
+  return button(label, { className: locking ? "button danger" : "button", onclick: async (event) => {
+    if (locking && !window.confirm(`ล็อกบัญชี ${account.username} ใช่หรือไม่ ผู้ใช้จะเข้าสู่ระบบไม่ได้จนกว่าจะปลดล็อก`)) return;
+    event.target.disabled = true;
+    try {
+      await api("PATCH", `/api/accounts/${encodeURIComponent(account.username)}`, { locked: locking });
+      announce(locking ? `ล็อกบัญชี ${account.username} แล้ว` : `ปลดล็อก ${account.username} แล้ว`, "ok");
+      await reload();
+    } catch (error) {
+      announce(error.message, "error");
+      event.target.disabled = false;
+    }
+  } });
 }
 
 export async function accountsPage(container) {
@@ -67,19 +88,7 @@ export async function accountsPage(container) {
         h("th", { scope: "row" }, account.username),
         h("td", { "data-label": "บทบาท" }, account.display_role || ROLE_NAMES[account.role] || account.role),
         h("td", { "data-label": "ขอบเขต" }, account.office_code || account.province_code || "ทั้งประเทศ"),
-        h("td", { "data-label": "สถานะ" }, account.locked
-          ? button(`ปลดล็อก ${account.username}`, { onclick: async (event) => {
-            event.target.disabled = true;
-            try {
-              await api("PATCH", `/api/accounts/${encodeURIComponent(account.username)}`, { locked: false });
-              announce(`ปลดล็อก ${account.username} แล้ว`, "ok");
-              await load();
-            } catch (error) {
-              announce(error.message, "error");
-              event.target.disabled = false;
-            }
-          } })
-          : "ใช้งานได้"))))));
+        h("td", { "data-label": "สถานะ" }, account.locked ? "ถูกล็อก " : "ใช้งานได้ ", lockButton(account, load)))))));
   };
   container.append(pageHeading("บัญชีผู้ใช้"), list,
     h("section", { "aria-labelledby": "new-account" }, h("h2", { id: "new-account" }, "สร้างบัญชีใหม่"), createForm(() => load())));

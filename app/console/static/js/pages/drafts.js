@@ -90,9 +90,13 @@ function previewSection(draft) {
   const body = h("div", {}, loading());
   // A service answers one question at a time: choose which answer to preview.
   const aspect = draft.kind === "service" ? select(ASPECTS, "overview") : null;
+  let latest = 0;
   const load = () => {
     body.replaceChildren(loading());
+    const asked = (latest += 1);
     get(`/api/drafts/${draft.id}/preview${query({ aspect: aspect ? aspect.value : "" })}`).then((preview) => {
+      // Only the answer to the latest choice: an earlier, slower one must not overwrite it.
+      if (asked !== latest) return;
       body.replaceChildren(
         h("div", { className: "preview-grid" },
           h("div", { className: "preview-pane", id: "preview-web" }, h("h3", {}, "หน้าเว็บแชต"), webPreview(preview)),
@@ -100,7 +104,7 @@ function previewSection(draft) {
         preview.text ? h("details", {}, h("summary", {}, "ข้อความตอบแบบตัวอักษร"), h("p", { className: "preview-text" }, preview.text)) : null,
       );
     }).catch((error) => {
-      body.replaceChildren(errorBox(error));
+      if (asked === latest) body.replaceChildren(errorBox(error));
     });
   };
   if (aspect) aspect.addEventListener("change", load);
@@ -210,8 +214,9 @@ export async function draftPage(container, { match, user }) {
   const published = await publishedOf(draft);
   const status = draft.status || "draft";
   container.append(
-    pageHeading(`ร่าง${KIND_NAMES[draft.kind] || ""}: ${draft.key}`),
-    h("p", { className: "lead" }, `สถานะ: ${STATUS_NAMES[status] || status} · ร่างเลขที่ ${draft.id} · โดย ${draft.created_by || "—"}`),
+    pageHeading(`ร่าง${KIND_NAMES[draft.kind] || ""}: ${(draft.data && (draft.data.title || draft.data.name_th)) || draft.key}`),
+    h("p", { className: "lead" }, `สถานะ: ${STATUS_NAMES[status] || status} · ร่างเลขที่ ${draft.id} · รหัส ${draft.key} · โดย ${draft.created_by || "—"}`),
+    status === "draft" ? h("p", { className: "notice" }, "ประชาชนยังเห็นข้อมูลเดิมจนกว่าจะกดเผยแพร่") : null,
     changeTable(draft, published),
     previewSection(draft),
   );

@@ -15,10 +15,28 @@ const STATUS = {
 const DONE = new Set(["published", "rejected", "failed"]);
 const POLL_MS = 3000;
 
+// The figures an editor needs to see why a model was or was not used; hashes and ids are not for them.
+const METRICS = [
+  ["intent_accuracy", "ความแม่นยำของรุ่นใหม่ (เข้าใจคำถามถูก)", "percent"],
+  ["current_intent_accuracy", "ความแม่นยำของรุ่นที่ใช้อยู่", "percent"],
+  ["floor", "เกณฑ์ขั้นต่ำ", "percent"],
+  ["intent_macro_f1", "ค่า F1 เฉลี่ยของทุกคำถาม", "percent"],
+  ["entity_f1", "ค่า F1 ของข้อมูลที่ดึงจากข้อความ", "percent"],
+  ["examples", "จำนวนประโยคทดสอบ", "count"],
+  ["train_seconds", "เวลาที่ใช้ฝึก (วินาที)", "count"],
+];
+
+function metricText(value, format) {
+  if (value === null || value === undefined) return "—";
+  if (typeof value !== "number") return String(value);
+  return format === "percent" ? `${(value * 100).toFixed(1)}%` : value.toLocaleString("th-TH");
+}
+
 function metricsList(metrics) {
-  const entries = Object.entries(metrics || {});
-  if (!entries.length) return null;
-  return h("dl", { className: "metrics" }, entries.map(([name, value]) => h("div", {}, h("dt", {}, name), h("dd", {}, typeof value === "number" ? value.toFixed(3) : JSON.stringify(value)))));
+  const rows = METRICS.filter(([name]) => metrics && name in metrics);
+  if (!rows.length) return null;
+  return h("dl", { className: "metrics" }, rows.map(([name, label, format]) =>
+    h("div", {}, h("dt", {}, label), h("dd", {}, metricText(metrics[name], format)))));
 }
 
 function statusView(job) {
