@@ -49,15 +49,21 @@ def _stop_words() -> frozenset[str]:
 
 def tokens(text: str) -> list[str]:
     """The content words of a redacted message, lower-cased; ``[]`` for an empty one."""
+    return list(_tokens(text))
+
+
+# Citizens ask the same things in the same words: each wording is cut once.
+@lru_cache(maxsize=50_000)
+def _tokens(text: str) -> tuple[str, ...]:
     from pythainlp.tokenize import word_tokenize
     from pythainlp.util import normalize
 
     text = PLACEHOLDER.sub(" ", text).strip()
     if not text:
-        return []
+        return ()
     stop = _stop_words()
     words = word_tokenize(normalize(text), engine="newmm", keep_whitespace=False)
-    return [w.lower() for w in words if w not in stop and any(c.isalnum() for c in w)]
+    return tuple(w.lower() for w in words if w not in stop and any(c.isalnum() for c in w))
 
 
 @dataclass

@@ -306,12 +306,21 @@ def _columns(columns: Sequence[Column]) -> list[dict[str, str]]:
     return [{"key": c.key, "label": c.label} for c in columns]
 
 
+def _cell(value: Any) -> str:
+    """A value as the page prints it (JavaScript's String): 50.0 is "50", None is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _csv(columns: Sequence[Column], rows: Sequence[dict[str, Any]], name: str) -> web.Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.label for c in columns])
     for row in rows:
-        writer.writerow(["" if row.get(c.key) is None else row.get(c.key) for c in columns])
+        writer.writerow([_cell(row.get(c.key)) for c in columns])
     # The BOM lets spreadsheet programs read the Thai as UTF-8.
     response = web.Response(
         body=("\ufeff" + buffer.getvalue()).encode("utf-8"),
