@@ -13,6 +13,7 @@ from types import FrameType
 
 from app.launcher import STOP_SIGNALS, PortInUseError, Stack, StackConfig
 from app.settings import get_settings
+from nlp.names import install_log_redaction
 
 EXIT_PORT_IN_USE = 2
 
@@ -37,6 +38,7 @@ def _stop_requested(signum: int, _: FrameType | None) -> None:
 
 
 def main() -> int:
+    install_log_redaction()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for stop_signal in STOP_SIGNALS:
         signal.signal(stop_signal, _stop_requested)

@@ -62,6 +62,27 @@ class Settings:
     # CONSOLE_LOGIN_RATE: sign-in attempts per minute from one client address.
     console_login_rate: int = 10
     console_publish_interval_seconds: float = 15.0  # CONSOLE_PUBLISH_INTERVAL_SECONDS
+    # Analytics (app/analytics, ANALYTICS_TABLES.md). ANALYTICS_DATABASE_URL:
+    # its own database, never the knowledge base's.
+    analytics_database_url: str = field(default_factory=lambda: _sqlite_url("analytics.sqlite3"))
+    # ANALYTICS_INGEST_HOST/PORT: where the embedded default's ingest listens for
+    # Rasa's events (bot/server/event_broker.py posts there); loopback only.
+    analytics_ingest_host: str = "127.0.0.1"
+    analytics_ingest_port: int = 5056
+    # ANALYTICS_INGEST_TOKEN: when set, the ingest requires it as a bearer token.
+    analytics_ingest_token: str = ""
+    # ANALYTICS_AMQP_URL and RABBITMQ_EVENTS_QUEUE: the production worker's queue
+    # (the queue endpoints.production.yml's pika broker publishes to).
+    analytics_amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    analytics_queue: str = "rasa_events"
+    # RABBITMQ_EXCHANGE: the fanout exchange Rasa's pika broker publishes to.
+    analytics_exchange: str = "rasa-exchange"
+    # ANALYTICS_RETENTION_DAYS: conversations older than this are deleted from
+    # analytics, the tracker store and feedback by the worker's daily job.
+    analytics_retention_days: int = 365
+    # TRACKER_DATABASE_URL: Rasa's tracker store, for backfill, retention, export
+    # and delete (synchronous SQLAlchemy URL).
+    tracker_database_url: str = field(default_factory=lambda: f"sqlite:///{VAR / 'tracker.sqlite3'}")
 
     @property
     def browser_rasa_url(self) -> str:
@@ -162,6 +183,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         console_publish_interval_seconds=_float(
             env, "CONSOLE_PUBLISH_INTERVAL_SECONDS", defaults.console_publish_interval_seconds
         ),
+        analytics_database_url=env.get("ANALYTICS_DATABASE_URL") or defaults.analytics_database_url,
+        analytics_ingest_host=env.get("ANALYTICS_INGEST_HOST") or defaults.analytics_ingest_host,
+        analytics_ingest_port=_int(env, "ANALYTICS_INGEST_PORT", defaults.analytics_ingest_port),
+        analytics_ingest_token=env.get("ANALYTICS_INGEST_TOKEN", ""),
+        analytics_amqp_url=env.get("ANALYTICS_AMQP_URL") or defaults.analytics_amqp_url,
+        analytics_queue=env.get("RABBITMQ_EVENTS_QUEUE") or defaults.analytics_queue,
+        analytics_exchange=env.get("RABBITMQ_EXCHANGE") or defaults.analytics_exchange,
+        analytics_retention_days=_int(env, "ANALYTICS_RETENTION_DAYS", defaults.analytics_retention_days),
+        tracker_database_url=env.get("TRACKER_DATABASE_URL") or (
+            f"sqlite:///{env['RASA_TRACKER_DB']}" if env.get("RASA_TRACKER_DB")
+            else defaults.tracker_database_url),
     )
 
 

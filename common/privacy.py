@@ -15,8 +15,10 @@ import hashlib
 import hmac
 import logging
 import re
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 NATIONAL_ID = "national_id"
 PHONE = "phone"
@@ -271,6 +273,54 @@ def pseudonymise(value: str, key: bytes | str) -> str:
     return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+# Keys of Rasa's event dictionaries whose values are structure, not words: they
+# are kept as they are (an intent name or a message ID is never personal data,
+# and a timestamp must stay a number).
+_STRUCTURAL_KEYS = frozenset({
+    "event", "name", "timestamp", "message_id", "input_channel", "policy", "confidence",
+    "entity", "extractor", "start", "end", "processors", "intent_name", "action_name",
+    "utter_action", "template_name", "type_name", "id", "model_id", "assistant_id",
+    "action_text", "latest_action_name", "hide_rule_turn", "retrieval_intent",
+    "response_templates", "intent_response_key", "utter_action", "sender_id",
+})
+# Keys that hold words somebody wrote or said: these get the full redactor
+# (names too); every other string only loses the shapes (cheap regexes).
+_FREE_TEXT_KEYS = frozenset({"text", "value", "title"})
+
+
+def redact_event(
+    event: Mapping[str, Any],
+    redact_text: Callable[[str], str] = redact,
+    redact_other: Callable[[str], str] = redact,
+) -> dict[str, Any]:
+    """A copy of a Rasa event (``Event.as_dict()``) with its words redacted.
+
+    ``text`` (the citizen's or the bot's), entity and slot ``value`` and button
+    titles go through ``redact_text`` (``nlp.names.redact_all`` adds names);
+    every other string through ``redact_other``; structure (event type, action
+    and intent names, timestamps, message IDs) is kept as it is. The event
+    stays a valid Rasa event: ``Event.from_parameters`` reads it back.
+    """
+    return _redact_value(event, "", redact_text, redact_other, free=False)
+
+
+def _redact_value(value: Any, key: str, redact_text: Callable[[str], str],
+                  redact_other: Callable[[str], str], *, free: bool) -> Any:
+    if isinstance(value, str):
+        if not value or (not free and key in _STRUCTURAL_KEYS):
+            return value
+        return redact_text(value) if free or key in _FREE_TEXT_KEYS else redact_other(value)
+    if isinstance(value, Mapping):
+        # Metadata is whatever a channel attached (a profile's display name,
+        # say): every string in it is treated as words somebody wrote.
+        return {k: _redact_value(v, k, redact_text, redact_other, free=free or k == "metadata")
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        # Items of a list take the key of the list ("value": ["a", "b"]).
+        return [_redact_value(v, key, redact_text, redact_other, free=free) for v in value]
+    return value
+
+
 class RedactingFilter(logging.Filter):
     """Logging filter that redacts the formatted message of every record.
 
@@ -290,10 +340,42 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def install_log_redaction() -> None:
-    """Attach the redacting filter to every handler of the root logger."""
-    redacting = RedactingFilter()
-    root = logging.getLogger()
-    for handler in root.handlers:
-        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
-            handler.addFilter(redacting)
+def install_log_redaction(redactor: Callable[[str], str] | None = None) -> None:
+    """Redact the message of every log record of this process, whoever logs it.
+
+    A handler filter only sees the handlers that exist when it is attached, and
+    Rasa and rasa-sdk add theirs later; the record factory runs for every
+    record that passes its logger's level, before any handler. The redacted
+    message replaces ``msg`` and ``args``, so every handler and formatter sees
+    only the redacted text (exception tracebacks are formatted by handlers and
+    are left alone: they hold code, not citizens' messages). Idempotent.
+    """
+    current = logging.getLogRecordFactory()
+    if getattr(current, "_redacting", False):
+        return
+    redact_message = redactor or redact
+    busy = threading.local()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = current(*args, **kwargs)
+        if getattr(busy, "on", False):
+            # A record logged by the redactor itself (PyThaiNLP loading its
+            # lists, say) is about the redactor, not a citizen: shapes only.
+            message = record.getMessage()
+            record.msg, record.args = redact(message), None
+            return record
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad format string is the logger's problem, not ours
+            return record
+        busy.on = True
+        try:
+            redacted = redact_message(message)
+        finally:
+            busy.on = False
+        if redacted != message or record.args:
+            record.msg, record.args = redacted, None
+        return record
+
+    factory._redacting = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)

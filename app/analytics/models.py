@@ -1,47 +1,61 @@
-"""Analytics tables (ANALYTICS_TABLES.md). Stand-in written by helper dashboard
-to read against; helper analytics owns and replaces this module."""
+"""Tables of the analytics store (contract: ANALYTICS_TABLES.md at the repository root).
+
+Nothing here is personal data: texts are redacted, conversation and citizen
+keys are keyed HMACs (PSEUDONYM_KEY) computed on the Rasa side.
+"""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.kb.models.base import NAMING_CONVENTION, UTCDateTime
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+CHANNELS = ("rest", "line", "socketio", "web", "unknown")
+OUTCOMES = ("answered", "asked_back", "fallback", "handoff")
 
 
 class AnalyticsBase(DeclarativeBase):
-    pass
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class Conversation(AnalyticsBase):
     __tablename__ = "conversations"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    citizen_key: Mapped[str] = mapped_column(String(64))
-    channel: Mapped[str] = mapped_column(String(16))
+    citizen_key: Mapped[str] = mapped_column(String(64), index=True)
+    channel: Mapped[str] = mapped_column(String(16), default="unknown")
     province_code: Mapped[str | None] = mapped_column(String(2))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    turns: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    turns: Mapped[int] = mapped_column(Integer, default=0)
     model_version: Mapped[str | None] = mapped_column(String(64))
 
 
 class Turn(AnalyticsBase):
     __tablename__ = "turns"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    # HMAC(sender_id) + ':' + the user event's timestamp (microseconds) [+ ':' seq]:
+    # 64 + 1 + 17 + 3 characters, hence 96 (ANALYTICS_TABLES.md).
+    id: Mapped[str] = mapped_column(String(96), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
     intent: Mapped[str | None] = mapped_column(String(64))
     confidence: Mapped[float | None] = mapped_column(Float)
-    entities: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    entities: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     service_code: Mapped[str | None] = mapped_column(String(32))
     office_code: Mapped[str | None] = mapped_column(String(32))
     province_code: Mapped[str | None] = mapped_column(String(2), index=True)
-    channel: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(16), default="unknown")
     action: Mapped[str | None] = mapped_column(String(64))
-    outcome: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16), default="fallback")
     latency_ms: Mapped[float | None] = mapped_column(Float)
     model_version: Mapped[str | None] = mapped_column(String(64))
 
@@ -50,26 +64,48 @@ class Feedback(AnalyticsBase):
     __tablename__ = "feedback"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
-    turn_id: Mapped[str | None] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    turn_id: Mapped[str | None] = mapped_column(String(96))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     rating: Mapped[int] = mapped_column(Integer)
     service_code: Mapped[str | None] = mapped_column(String(32))
     province_code: Mapped[str | None] = mapped_column(String(2))
-    channel: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(16), default="unknown")
 
 
 class Handoff(AnalyticsBase):
     __tablename__ = "handoffs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
     reason: Mapped[str | None] = mapped_column(String(64))
 
 
 class ProcessedMessage(AnalyticsBase):
+    """Worker idempotency: a message already applied is skipped on redelivery."""
+
     __tablename__ = "processed_messages"
 
     message_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class TurnCursor(AnalyticsBase):
+    """Where each conversation's stream stands (internal; not for the dashboard).
+
+    Events arrive one at a time: the bot's reply needs the turn it belongs to
+    and the action that produced it, which came in earlier messages, perhaps
+    before a restart of the worker.
+    """
+
+    __tablename__ = "analytics_cursors"
+
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True)
+    turn_id: Mapped[str | None] = mapped_column(String(96))
+    user_at: Mapped[float | None] = mapped_column(Float)
+    last_action: Mapped[str | None] = mapped_column(String(64))
+    service_code: Mapped[str | None] = mapped_column(String(32))

@@ -133,3 +133,40 @@ def load_channel_settings(env: Mapping[str, str] | None = None) -> ChannelSettin
             _env_float(env, "REST_MAX_MESSAGE_CHARS", ChannelSettings.max_message_chars)
         ),
     )
+
+
+_development_pseudonym_key = ""
+
+
+def load_pseudonym_key(env: Mapping[str, str] | None = None) -> str:
+    """PSEUDONYM_KEY: the HMAC key of sender IDs in the tracker store and the event stream.
+
+    The same variable as app/settings.py's, so the analytics store and feedback
+    join on the same pseudonyms. Unset in production (``APP_ENV=production``)
+    is an error; in development a fresh random key per process is used (stable
+    for the process, so a conversation is still found turn after turn).
+    """
+    global _development_pseudonym_key
+    env = os.environ if env is None else env
+    key = env.get("PSEUDONYM_KEY", "")
+    if key:
+        return key
+    if env.get("APP_ENV", "development") == "production":
+        raise ValueError("PSEUDONYM_KEY must be set in production")
+    if not _development_pseudonym_key:
+        import secrets
+
+        _development_pseudonym_key = secrets.token_hex(32)
+    return _development_pseudonym_key
+
+
+def load_analytics_ingest(env: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """(URL, token) of the analytics ingest the embedded event broker posts to.
+
+    ANALYTICS_INGEST_HOST / ANALYTICS_INGEST_PORT / ANALYTICS_INGEST_TOKEN, the
+    same variables the ingest (``python -m app.analytics ingest``) listens on.
+    """
+    env = os.environ if env is None else env
+    host = env.get("ANALYTICS_INGEST_HOST") or "127.0.0.1"
+    port = env.get("ANALYTICS_INGEST_PORT") or "5056"
+    return f"http://{host}:{port}/events", env.get("ANALYTICS_INGEST_TOKEN", "")

@@ -11,6 +11,10 @@ message that says how to start it, instead of running slower and differently.
   spurious warning about the response selector.
 * :mod:`bot.server.slash_commands`: only our buttons' payloads and
   ``/restart`` skip NLU.
+
+It also installs log redaction (``nlp.names.install_log_redaction``): every
+log record of the server loses ID numbers, phones and names before any
+handler Rasa configures later writes it.
 """
 from __future__ import annotations
 
@@ -36,6 +40,9 @@ def apply() -> None:
     speedups.apply()
     fixes.apply()
     slash_commands.apply()
+    from nlp import names
+
+    names.install_log_redaction()
     _applied = True
 
 

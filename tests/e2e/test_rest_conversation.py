@@ -68,7 +68,7 @@ def test_district_named_in_text_gives_its_office_and_hours(stack: Stack) -> None
 def test_personal_data_is_never_echoed(stack: Stack) -> None:
     messages = new_chat(stack).send("ทำพาสปอร์ตใช้เอกสารอะไรคะ เลขบัตร 1-2345-67890-12-1 โทร 081-234-5678")
     assert messages[0]["text"] == (
-        "เพื่อความปลอดภัย กรุณาอย่าส่งเลขบัตรประชาชนหรือเบอร์โทรในแชทนะคะ ไม่จำเป็นต้องใช้ข้อมูลนี้ในการตอบคำถามค่ะ"
+        "เพื่อความปลอดภัย กรุณาอย่าส่งเลขบัตรประชาชนหรือเบอร์โทรในแชทนะคะ ระบบไม่ได้บันทึกข้อมูลนี้ไว้ และไม่จำเป็นต้องใช้ในการตอบคำถามค่ะ"
     )
     dumped = json.dumps(messages, ensure_ascii=False)
     for secret in ("1-2345-67890-12-1", "1234567890121", "081-234-5678", "0812345678"):

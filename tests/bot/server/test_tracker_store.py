@@ -181,7 +181,7 @@ async def test_checked_out_tracker_saves_and_streams_only_its_new_events(
     assert [e.as_dict() for e in fresh.events] == [e.as_dict() for e in tracker.events]
     new = broker.published[published_before:]
     assert [(e["sender_id"], e["event"]) for e in new] == \
-        [("a", e.type_name) for e in list(tracker.events)[before:]]
+        [(store.key_for("a"), e.type_name) for e in list(tracker.events)[before:]]
     assert len(broker.published) == len(tracker.events)  # every event exactly once
 
 
