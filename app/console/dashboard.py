@@ -30,6 +30,7 @@ from typing import Any
 from aiohttp import web
 
 from app.analytics import queries
+from app.analytics.db import create_schema
 from app.analytics.queries import CHANNELS, Filter, Scope
 from app.analytics.unanswered import faq_draft_data, find_group, unanswered_groups
 from app.console.http import (
@@ -460,7 +461,9 @@ async def analytics_store(app: web.Application) -> AsyncIterator[None]:
     if ANALYTICS in app:
         yield
         return
-    database = Database(app[SETTINGS].analytics_database_url)  # type: ignore[attr-defined]
+    database = Database(app[SETTINGS].analytics_database_url)
+    # Before the first conversation the store may be empty: empty tables, not errors.
+    await create_schema(database.engine)
     app[ANALYTICS] = database
     yield
     await database.dispose()
