@@ -248,7 +248,7 @@ def _surname_after(doc: _Doc, end: int) -> int:
 
 
 def _cue_names(doc: _Doc, ner: list[tuple[int, int]]) -> list[Finding]:
-    first, _, words, _ = _lists()
+    first, family, words, _ = _lists()
     text = doc.text
     found: list[Finding] = []
     for cue in _CUE.finditer(text):
@@ -266,18 +266,55 @@ def _cue_names(doc: _Doc, ner: list[tuple[int, int]]) -> list[Finding]:
                 continue
         else:
             end, tokens = _name_prefix(doc, start)
+            if not tokens:
+                # A first name that is also a word (มานี, มาลี) followed by a surname:
+                # "ชื่อ มานี ทองประเสริฐ". Only where the cue says a name comes.
+                found.extend(_word_then_surname(doc, start, cue.group("cue")))
+                continue
             joined = "".join(tokens)
             by_ner = any(a < max(end, start + 1) and start < b for a, b in ner)
-            if not tokens or joined in _NOT_NAMES:
+            if joined in _NOT_NAMES:
                 continue
             if cue.group("cue") in _KIN_CUES:
                 if joined not in first or joined in words:
                     continue
             surname_cue = cue.group("cue") in _SURNAME_CUES
-            if not (joined in first or _is_name(tokens, family_too=surname_cue) or by_ner):
+            self_intro = (cue.group("cue") in _SELF_CUES and joined in family
+                          and doc.text[end:].lstrip(" ").startswith(_PARTICLES))
+            if not (joined in first or _is_name(tokens, family_too=surname_cue) or by_ner or self_intro):
                 continue
         found.append(Finding(start, _surname_after(doc, end), NAME, 0.9 if strong else 0.8))
     return found
+
+
+# Cues after which the next word is a name even when it is also a dictionary
+# word, provided a surname follows; "คุณ" needs the surname to be a listed one.
+_NAME_INTRO_CUES = frozenset({"ชื่อ", "ชื่อว่า", "ชื่อจริง", "ชื่อ-นามสกุล", "ชื่อ-สกุล", "ชื่อเดิม", "ชื่อเก่า",
+                              "ชื่อใหม่"})
+
+
+_SELF_CUES = frozenset({"ดิฉัน", "กระผม", "ข้าพเจ้า"})
+_PARTICLES = ("ค่ะ", "คะ", "ครับ", "นะคะ", "นะครับ", "จ้ะ", "จ้า")
+
+
+def _word_then_surname(doc: _Doc, start: int, cue: str) -> list[Finding]:
+    first, family, words, stop = _lists()
+    tokens = doc.thai_tokens(start)
+    if not tokens or tokens[0] in stop or tokens[0] in _NOT_NAMES or len(tokens[0]) < 2:
+        return []
+    end = start + len(tokens[0])
+    full_end = _surname_after(doc, end)
+    if full_end == end:
+        # "ดิฉันมาลัย ค่ะ": introducing oneself with a listed name and a particle.
+        after = doc.text[end:].lstrip(" ")
+        if (cue in _SELF_CUES and (tokens[0] in first or tokens[0] in family)
+                and any(after.startswith(p) for p in _PARTICLES)):
+            return [Finding(start, end, NAME, 0.7)]
+        return []
+    surname = doc.text[end:full_end].strip()
+    if cue in _NAME_INTRO_CUES or (cue == "คุณ" and (surname in family or surname not in words)):
+        return [Finding(start, full_end, NAME, 0.7)]
+    return []
 
 
 def _pair_names(doc: _Doc) -> list[Finding]:

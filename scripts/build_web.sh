@@ -4,6 +4,8 @@
 # Everything comes from the npm registry at build time (package-lock.json);
 # web/dist and web/node_modules are never committed.
 set -euo pipefail
+# The console dashboard's chart library (its own npm project, web-dashboard/).
+bash "$(dirname "$0")/build_dashboard.sh"
 cd "$(dirname "$0")/../web"
 
 command -v node >/dev/null && command -v npm >/dev/null || {

@@ -99,9 +99,8 @@ def _backend(session: AsyncSession) -> str:
 
 
 def _bound(session: AsyncSession, value: datetime) -> datetime:
-    """A UTC datetime as the backend compares it: SQLite stores naive UTC text."""
-    utc = value.astimezone(timezone.utc)
-    return utc.replace(tzinfo=None) if _backend(session) == "sqlite" else utc
+    """The UTC datetime the column's type binds (as UTC text on SQLite)."""
+    return value.astimezone(timezone.utc)
 
 
 def _conditions(

@@ -3,10 +3,10 @@
 The turns the assistant fell back on or had to ask back about are tokenised
 into Thai words (PyThaiNLP ``newmm``), stop words and the redaction
 placeholders (``<ชื่อ>``, ``<เบอร์โทร>``) dropped, weighted by TF-IDF and
-joined into one group whenever two are at least ``threshold`` alike (cosine).
-Joining (single link over an inverted index) compares only messages that share
-a word, so a few thousand messages group in well under a second without a
-matrix library. Texts are already redacted by the worker: the examples shown
+grouped around leaders: a message joins the group whose first (most frequent)
+wording it is at least ``threshold`` alike (cosine), else starts its own. An
+inverted index compares only messages that share a word, without a matrix
+library. Texts are already redacted by the worker: the examples shown
 are what the store holds.
 
 A group proposes its owner for "make this an FAQ": the province all its
@@ -49,15 +49,21 @@ def _stop_words() -> frozenset[str]:
 
 def tokens(text: str) -> list[str]:
     """The content words of a redacted message, lower-cased; ``[]`` for an empty one."""
+    return list(_tokens(text))
+
+
+# Citizens ask the same things in the same words: each wording is cut once.
+@lru_cache(maxsize=50_000)
+def _tokens(text: str) -> tuple[str, ...]:
     from pythainlp.tokenize import word_tokenize
     from pythainlp.util import normalize
 
     text = PLACEHOLDER.sub(" ", text).strip()
     if not text:
-        return []
+        return ()
     stop = _stop_words()
     words = word_tokenize(normalize(text), engine="newmm", keep_whitespace=False)
-    return [w.lower() for w in words if w not in stop and any(c.isalnum() for c in w)]
+    return tuple(w.lower() for w in words if w not in stop and any(c.isalnum() for c in w))
 
 
 @dataclass
@@ -104,29 +110,30 @@ def _vectors(documents: Sequence[list[str]]) -> list[dict[str, float]]:
 
 
 def _link(vectors: Sequence[dict[str, float]], threshold: float) -> list[int]:
-    """Single-link groups: each index's root after joining every pair alike enough."""
-    parent = list(range(len(vectors)))
+    """Leader grouping: each wording (most frequent first) joins the group whose
+    first wording it is most alike, if at least ``threshold``; else it starts one.
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, vector in enumerate(vectors):
-        for word in vector:
-            postings[word].append(i)
+    Comparing with each group's leader, not with every member, keeps a chain of
+    near neighbours from gluing unrelated questions together, and the leaders'
+    inverted index keeps the work near linear in the number of wordings.
+    """
+    group_of: list[int] = []
+    leaders: list[int] = []
+    postings: dict[str, list[int]] = defaultdict(list)  # word -> leader numbers
     for i, vector in enumerate(vectors):
         scores: dict[int, float] = defaultdict(float)
         for word, weight in vector.items():
-            for j in postings[word]:
-                if j < i:
-                    scores[j] += weight * vectors[j][word]
-        for j, score in scores.items():
-            if score >= threshold:
-                parent[root(i)] = root(j)
-    return [root(i) for i in range(len(vectors))]
+            for leader in postings.get(word, ()):
+                scores[leader] += weight * vectors[leaders[leader]][word]
+        best = max(scores.items(), key=lambda item: (item[1], -item[0]), default=None)
+        if best is not None and best[1] >= threshold:
+            group_of.append(leaders[best[0]])
+            continue
+        for word in vector:
+            postings[word].append(len(leaders))
+        leaders.append(i)
+        group_of.append(i)
+    return group_of
 
 
 def _monday(moment: datetime, zone: ZoneInfo) -> date:
@@ -159,11 +166,10 @@ def group_unanswered(
     turns = [(row, words) for row, words in turns if words]
     if not turns:
         return []
-    # Identical wordings share one vector: fewer comparisons, same groups.
-    wordings: dict[tuple[str, ...], int] = {}
-    for _, words in turns:
-        wordings.setdefault(tuple(words), len(wordings))
-    keys = list(wordings)
+    # Identical wordings share one vector; the most frequent lead their groups.
+    frequency = Counter(tuple(words) for _, words in turns)
+    keys = sorted(frequency, key=lambda k: (-frequency[k], k))
+    wordings = {key: n for n, key in enumerate(keys)}
     vectors = _vectors([list(k) for k in keys])
     roots = _link(vectors, threshold)
     members: dict[int, list[tuple[dict[str, Any], tuple[str, ...]]]] = defaultdict(list)
@@ -227,9 +233,9 @@ async def unanswered_groups(
     scope: Scope,
     *,
     threshold: float = DEFAULT_THRESHOLD,
-    limit: int = 5000,
+    limit: int = 2000,
 ) -> list[UnansweredGroup]:
-    """The unanswered turns the caller may see (newest ``limit``), grouped."""
+    """The unanswered turns the caller may see (the newest ``limit``), grouped."""
     rows = await unanswered_turns(session, filters, scope, limit=limit)
     return group_unanswered(rows, threshold=threshold, timezone=filters.timezone)
 

@@ -1,6 +1,6 @@
 """Run in .venv/rasa: hold conversations through the real tracker store and event broker.
 
-    python tests/app/analytics/rasa_publisher.py TRACKER_DB BROKER(http|pika) N_CONVERSATIONS [QUEUE [PAUSE]]
+    python tests/app/analytics/rasa_publisher.py TRACKER_DB BROKER(none|http|pika) N_CONVERSATIONS [QUEUE [PAUSE]]
 
 Each conversation is the turn of tests/bot/server/test_tracker_store_privacy.py
 (ID number, phone, name) plus a follow-up; prints the number of events published.
@@ -25,12 +25,14 @@ async def main(db: str, kind: str, conversations: int, queue: str = "", pause: f
     patches.apply()
     from bot.server.tracker_store import CachingSQLTrackerStore
 
-    if kind == "http":
+    if kind == "none":
+        config = None
+    elif kind == "http":
         config = EndpointConfig(type="bot.server.event_broker.HttpEventBroker")
     else:
         config = EndpointConfig(url="127.0.0.1", type="pika", username="guest", password="guest",
                                 queues=[queue], exchange_name=f"{queue}-exchange")
-    broker = await EventBroker.create(config)
+    broker = await EventBroker.create(config) if config else None
     domain = Domain.load(str(ROOT / "domain.yml"))
     store = CachingSQLTrackerStore(domain, dialect="sqlite", db=db, event_broker=broker)
     published = 0
@@ -50,13 +52,14 @@ async def main(db: str, kind: str, conversations: int, queue: str = "", pause: f
             await asyncio.sleep(pause)  # stretch the stream so faults happen mid-stream
     if kind == "http":
         await asyncio.wait_for(broker.flushed(), 60)
-    else:
+    elif kind == "pika":
         # Rasa's broker keeps what failed during an outage and publishes it on reconnect.
         for _ in range(600):
             if not broker._unpublished_events and not broker._background_tasks:
                 break
             await asyncio.sleep(0.5)
-    await broker.close()
+    if broker is not None:
+        await broker.close()
     print(published, flush=True)
 
 
