@@ -11,7 +11,8 @@ and a channel with a timeout gives up (RasaHQ/rasa#3910).
 Here the download is Rasa's own (``_pull_model_and_fingerprint``, with the
 ETag), but the new ``MessageProcessor`` is built in a worker thread, with the
 same stores, action endpoint and NLG the agent's own ``load_model`` passes;
-meanwhile the loop keeps answering with the old processor. The swap itself
+meanwhile the loop keeps answering with the old processor, and the loading
+thread gives way whenever the loop has work (``GivingWay``). The swap itself
 is a few attribute assignments on the loop, between two turns: a turn in
 flight finishes on the processor it started with, the next one gets the new
 model. What ``Agent.load_model`` updates besides the processor (domain,
@@ -29,7 +30,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import aiohttp
 import rasa.core.agent
@@ -43,6 +48,7 @@ from rasa.utils.endpoints import EndpointConfig
 logger = logging.getLogger(__name__)
 
 _original_update = rasa.core.agent._update_model_from_server
+T = TypeVar("T")
 
 
 def build_processor(agent: Agent, model_directory: str | Path) -> MessageProcessor:
@@ -68,13 +74,63 @@ def swap_processor(agent: Agent, processor: MessageProcessor, fingerprint: str |
         agent.nlg.responses = agent.domain.responses if agent.domain else {}
 
 
+class GivingWay:
+    """Makes the loading thread give the interpreter to the event loop when the loop is behind.
+
+    A thread does not stop Python's global lock from being shared: the loader's
+    Python code (unpacking, building dictionaries and components) takes turns
+    with the event loop, and turns slow down while it runs. A heartbeat on the
+    loop marks the time every ``tick`` seconds; the loader's profile hook
+    (``sys.setprofile``, that thread only) sleeps ``pause`` seconds, which
+    releases the lock, whenever the heartbeat is late by more than ``late``:
+    the loop has work waiting. An idle loop keeps beating and the load runs at
+    full speed.
+    """
+
+    def __init__(self, tick: float = 0.01, late: float = 0.02, pause: float = 0.005) -> None:
+        self.tick, self.late, self.pause = tick, late, pause
+        self.beat = time.perf_counter()
+        self.pauses = 0
+        self._done = False
+
+    async def heartbeat(self) -> None:
+        while not self._done:
+            self.beat = time.perf_counter()
+            await asyncio.sleep(self.tick)
+
+    def _profile(self, _frame: object, event: str, _arg: object) -> None:
+        if event in ("call", "c_call") and time.perf_counter() - self.beat > self.late:
+            self.pauses += 1
+            time.sleep(self.pause)
+
+    def run(self, function: Callable[..., T], *args: Any) -> T:
+        """Call ``function`` in this (worker) thread, giving way while it runs."""
+        sys.setprofile(self._profile)
+        try:
+            return function(*args)
+        finally:
+            sys.setprofile(None)
+            self.stop()
+
+    def stop(self) -> None:
+        self._done = True
+
+
 async def load_beside(agent: Agent, model_directory: str | Path, fingerprint: str | None) -> None:
     """Load the model off the event loop, then swap it in on the loop."""
     logger.info("Loading the pulled model %s beside the running one.", fingerprint)
     loop = asyncio.get_running_loop()
-    processor = await loop.run_in_executor(None, build_processor, agent, model_directory)
+    giving_way = GivingWay()
+    heartbeat = asyncio.ensure_future(giving_way.heartbeat())
+    try:
+        processor = await loop.run_in_executor(
+            None, giving_way.run, build_processor, agent, model_directory)
+    finally:
+        giving_way.stop()
+        await heartbeat
     swap_processor(agent, processor, fingerprint)
-    logger.info("Now serving model %s (%s).", processor.model_metadata.model_id, fingerprint)
+    logger.info("Now serving model %s (%s); the load gave way %d times.",
+                processor.model_metadata.model_id, fingerprint, giving_way.pauses)
 
 
 async def _update_model_from_server(model_server: EndpointConfig, agent: Agent) -> None:

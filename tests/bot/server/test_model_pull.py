@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import shutil
+import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -121,3 +123,29 @@ async def test_a_model_that_fails_to_load_leaves_the_old_one_serving(
 
     assert agent.processor is processor and agent.fingerprint == fingerprint
     assert (await agent.parse_message("สวัสดีค่ะ"))["intent"]["name"] == "greet"
+
+
+async def test_the_loading_thread_gives_way_while_the_loop_is_behind() -> None:
+    giving_way = model_pull.GivingWay(tick=0.01, late=0.02, pause=0.005)
+    heartbeat = asyncio.ensure_future(giving_way.heartbeat())
+
+    def step(value: int) -> int:
+        return value + 1
+
+    def busy_python(seconds: float) -> int:
+        calls, end = 0, time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            calls = step(calls)  # a Python call: the profile hook sees it
+        return calls
+
+    loop = asyncio.get_running_loop()
+    idle = await loop.run_in_executor(None, model_pull.GivingWay(late=3600).run, busy_python, 0.2)
+    assert idle > 0
+    loader = loop.run_in_executor(None, giving_way.run, busy_python, 0.3)
+    await asyncio.sleep(0.05)
+    time.sleep(0.1)  # the loop is busy: its heartbeat falls behind
+    await loader
+    giving_way.stop()
+    await heartbeat
+    assert giving_way.pauses > 0
+    assert sys.getprofile() is None
