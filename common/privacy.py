@@ -292,6 +292,9 @@ def redact_event(
     event: Mapping[str, Any],
     redact_text: Callable[[str], str] = redact,
     redact_other: Callable[[str], str] = redact,
+    *,
+    find: Callable[[str], list[Finding]] | None = None,
+    known: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """A copy of a Rasa event (``Event.as_dict()``) with its words redacted.
 
@@ -300,8 +303,47 @@ def redact_event(
     every other string through ``redact_other``; structure (event type, action
     and intent names, timestamps, message IDs) is kept as it is. The event
     stays a valid Rasa event: ``Event.from_parameters`` reads it back.
+
+    A value cut out of the citizen's message has lost the context that made it
+    recognisable ("6336148540" alone is no account number; "บัญชี 6336148540"
+    is): with ``find`` (``find_personal_data`` or ``nlp.names.find_all``), the
+    personal data found in a user event's text is remembered in ``known``
+    (value -> placeholder; pass the same dict for the events of one turn, and
+    drop it after) and replaced wherever it appears again, in entity values,
+    slots, the bot's echo or metadata.
     """
-    return _redact_value(event, "", redact_text, redact_other, free=False)
+    memo: dict[str, str] = {}
+    if known is None:
+        known = {}
+    text = event.get("text")
+    if find is not None and event.get("event") == "user" and isinstance(text, str) and text:
+        findings = find(text)
+        memo[text] = apply(text, findings)  # the text and parse_data.text: found once
+        for f in findings:
+            value = f.text(text).strip()
+            # A name's parts travel alone too (an entity "สมชาย" of "สมชาย ใจดี").
+            parts = value.split() if f.kind == NAME else []
+            for piece in (value, *parts):
+                if len(piece) >= 3:  # shorter would replace pieces of ordinary words
+                    known[piece] = PLACEHOLDERS[f.kind]
+    ordered = sorted(known.items(), key=lambda kv: len(kv[0]), reverse=True)
+
+    def text_redactor(value: str) -> str:
+        if value in memo:
+            return memo[value]
+        return redact_text(_replace_known(value, ordered))
+
+    def other_redactor(value: str) -> str:
+        return redact_other(_replace_known(value, ordered))
+
+    return _redact_value(event, "", text_redactor, other_redactor, free=False)
+
+
+def _replace_known(value: str, known: list[tuple[str, str]]) -> str:
+    for raw, placeholder in known:
+        if raw in value:
+            value = value.replace(raw, placeholder)
+    return value
 
 
 def _redact_value(value: Any, key: str, redact_text: Callable[[str], str],

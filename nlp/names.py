@@ -240,6 +240,8 @@ def _surname_after(doc: _Doc, end: int) -> int:
     gap = len(rest) - len(rest.lstrip(" "))
     if gap not in (1, 2):
         return end
+    if _CUE.match(doc.text, end + gap):
+        return end  # "ชื่อเก่าประนอม ชื่อใหม่...": the next name's cue, not a surname
     s_end, tokens = _word_prefix(doc, end + gap)
     joined = "".join(tokens)
     if len(joined) < 2 or len(tokens) > 4 or joined in _NOT_NAMES:

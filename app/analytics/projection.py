@@ -44,10 +44,14 @@ def _bot_text(text: str) -> str:
 
 
 def redact(event: dict[str, Any]) -> dict[str, Any]:
-    """The event with nothing personal left: names via NER in what citizens typed."""
+    """The event with nothing personal left: names via NER in what citizens typed.
+
+    What is found in a user event's text is also removed from its entity
+    values and metadata, where it stands without the context that gave it away.
+    """
     if event.get("event") == "bot":
         return redact_event(event, redact_text=_bot_text)
-    return redact_event(event, redact_text=names.redact_all)
+    return redact_event(event, redact_text=names.redact_all, find=names.find_all)
 
 
 def _at(timestamp: Any) -> datetime:

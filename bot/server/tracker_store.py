@@ -50,7 +50,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.channels.settings import load_pseudonym_key
 from bot.server import patches, speedups
-from common.privacy import pseudonymise, redact_event
+from common.privacy import find_personal_data, pseudonymise, redact_event
 from nlp import names
 
 logger = logging.getLogger(__name__)
@@ -112,14 +112,19 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         """The pseudonym rows of ``sender_id`` are stored under (HMAC-SHA256, hex)."""
         return pseudonymise(sender_id, self._pseudonym_key)
 
-    def redacted_event(self, event: Event) -> dict[str, Any]:
-        """``event.as_dict()`` with nothing personal left in it."""
+    def redacted_event(self, event: Event, known: dict[str, str] | None = None) -> dict[str, Any]:
+        """``event.as_dict()`` with nothing personal left in it.
+
+        ``known``: what the turn's user message held (filled by its user event),
+        removed again from the slots, entities and bot texts that repeat it out
+        of context; in memory for one save only.
+        """
         if not self._redact_names:
-            return redact_event(event.as_dict())
+            return redact_event(event.as_dict(), find=find_personal_data, known=known)
         # The bot's own texts hold no NER-worthy prose of a citizen: cues and
         # name lists are enough there, and they are ten times cheaper than the CRF.
         text_redactor = _bot_text_redactor if isinstance(event, BotUttered) else names.redact_all
-        return redact_event(event.as_dict(), redact_text=text_redactor)
+        return redact_event(event.as_dict(), redact_text=text_redactor, find=names.find_all, known=known)
 
     def _event_query(self, session: Any, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
         # Every query of Rasa's store goes through here with the sender ID it was given.
@@ -153,7 +158,8 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         return list(itertools.islice(tracker.events, stored, None))
 
     def _redacted(self, events: Iterable[Event]) -> list[tuple[Event, dict[str, Any]]]:
-        return [(event, self.redacted_event(event)) for event in events]
+        known: dict[str, str] = {}
+        return [(event, self.redacted_event(event, known)) for event in events]
 
     async def _publish(self, sender_id: str, events: list[tuple[Event, dict[str, Any]]]) -> None:
         """The redacted events to the broker, under the pseudonym the rows are stored under."""
