@@ -145,6 +145,12 @@ def evaluate(model: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
 
 
 def main() -> None:
+    import logging
+
+    from rasa.utils.log_utils import configure_structlog
+
+    # Rasa's structlog prints every parse at debug level: not part of a parse's cost.
+    configure_structlog(logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "thai-assistant.tar.gz")
     parser.add_argument("--diet-model", type=Path, default=None)
