@@ -154,6 +154,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=1, help="measure every server this often")
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--skip-stock", action="store_true")
     parser.add_argument("--skip-tensorflow", action="store_true",
                         help="leave out the server that builds TensorFlow models")
@@ -164,12 +165,12 @@ def main() -> None:
 
     ours_turns = [PLAIN_TURN, *LONG_TURNS]
     servers: list[tuple[str, StackConfig, str, list[str]]] = [
-        ("ours", StackConfig(rasa_port=5305, action_port=5355, web_port=None,
+        ("ours", StackConfig(rasa_port=5305, action_port=5355, web_port=None, model=args.model,
                              tracker_db=WORK / "footprint-ours.sqlite3",
                              log_dir=WORK / "logs-footprint-ours"), PLAIN_TURN, ours_turns),
     ]
     if not args.skip_tensorflow:
-        model = without_numpy_weights(MODEL, WORK / "footprint-tf.tar.gz")
+        model = without_numpy_weights(args.model, WORK / "footprint-tf.tar.gz")
         servers.append(("ours, TensorFlow built", StackConfig(
             rasa_port=5306, action_port=5356, web_port=None, model=model,
             tracker_db=WORK / "footprint-tf.sqlite3", log_dir=WORK / "logs-footprint-tf",
@@ -182,7 +183,7 @@ def main() -> None:
             stock_rasa=True), BASELINE_PLAIN_TURN, [BASELINE_PLAIN_TURN, BASELINE_ACTION_TURN]))
 
     results: dict[str, Any] = {"date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(),
-                               "settings": vars(args), "servers": {}}
+                               "settings": {k: str(v) for k, v in vars(args).items()}, "servers": {}}
     for _ in range(args.rounds):
         for label, config, first, turns in servers:
             figures = measure(label, config, first, turns, args.turns, args.timeout)
