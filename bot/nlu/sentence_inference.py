@@ -261,6 +261,15 @@ class SentenceInferenceMixin:
 
     def persist(self) -> None:
         super().persist()  # type: ignore[misc]
+        model = self.model  # type: ignore[attr-defined]
+        if model is not None and not isinstance(model, TensorFlowModelOnDemand) \
+                and not getattr(model, "prepared_for_prediction", True):
+            # Just trained: the labels' embeddings are computed on the first
+            # prediction. As Rasa's ``run_inference`` does, once, in inference mode.
+            model._training = False
+            model.prepare_for_predict()
+            model.prepared_for_prediction = True
+            self._sentence_inference_for = None
         inference = self._inference()
         if inference is None or isinstance(self.model, TensorFlowModelOnDemand):  # type: ignore[attr-defined]
             return
