@@ -1,0 +1,88 @@
+"""What makes the server lighter changes nothing it answers: NumPy weight files, the on-demand
+TensorFlow model, one gazetteer matcher for both components, the launcher's allocator setting."""
+from __future__ import annotations
+
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse
+
+from bot.nlu.entity_extractor import Pattern, matcher_for
+from bot.nlu.sentence_inference import SentenceInference, TensorFlowModelOnDemand
+from common.paths import ROOT
+from tests.conftest import require_model
+
+MODEL = ROOT / "models" / "thai-assistant.tar.gz"
+
+
+def _inference(rng: np.random.Generator, sparse_bias: bool) -> SentenceInference:
+    def array(*shape: int) -> np.ndarray:
+        return rng.standard_normal(shape).astype(np.float32)
+
+    return SentenceInference(
+        sparse_kernel=array(50, 8), sparse_bias=array(8) if sparse_bias else None,
+        hidden=[(array(8, 6), array(6)), (array(6, 4), array(4))],
+        embed_kernel=array(4, 3), embed_bias=array(3), labels_embed=array(5, 3))
+
+
+@pytest.mark.parametrize("sparse_bias", [True, False])
+def test_weights_saved_and_memory_mapped_give_the_same_confidences(tmp_path: Path,
+                                                                   sparse_bias: bool) -> None:
+    rng = np.random.default_rng(7)
+    inference = _inference(rng, sparse_bias)
+    inference.save(tmp_path / "Classifier.numpy")
+    loaded = SentenceInference.load(tmp_path / "Classifier.numpy")
+    assert loaded is not None
+    assert isinstance(loaded.sparse_kernel, np.memmap)
+    assert (loaded.sparse_bias is None) == (not sparse_bias)
+    features = scipy.sparse.random(1, 50, density=0.1, random_state=3, format="coo")
+    expected = inference.confidences(features)
+    assert np.array_equal(loaded.confidences(features), expected)
+    assert expected.shape == (1, 5)
+
+
+def test_no_weight_files_or_another_format_means_no_numpy_inference(tmp_path: Path) -> None:
+    assert SentenceInference.load(tmp_path / "missing") is None
+    _inference(np.random.default_rng(1), True).save(tmp_path / "old")
+    (tmp_path / "old" / "index.json").write_text('{"format": 0, "hidden_layers": 2}')
+    assert SentenceInference.load(tmp_path / "old") is None
+
+
+def test_the_tensorflow_model_is_built_once_and_only_when_asked_for() -> None:
+    built: list[int] = []
+
+    class Model:
+        def run_inference(self, data: str) -> str:
+            return f"tensorflow scored {data}"
+
+    def build() -> Model:
+        built.append(1)
+        return Model()
+
+    inference = _inference(np.random.default_rng(2), True)
+    model = TensorFlowModelOnDemand(inference, build)
+    assert model.inference is inference and built == []
+    assert model.run_inference("x") == "tensorflow scored x"
+    assert model.run_inference("y") == "tensorflow scored y"
+    assert built == [1]
+
+
+def test_the_extractor_and_the_featurizer_share_one_matcher() -> None:
+    patterns = [Pattern(("บาง", "รัก"), {"district": ("1004",)}),
+                Pattern(("เชียงใหม่",), {"province": ("50",)})]
+    same = [Pattern(("บาง", "รัก"), {"district": ("1004",)}),
+            Pattern(("เชียงใหม่",), {"province": ("50",)})]
+    other = [Pattern(("เชียงราย",), {"province": ("57",)})]
+    assert matcher_for(patterns) is matcher_for(same)
+    assert matcher_for(other) is not matcher_for(patterns)
+
+
+@pytest.mark.model
+def test_the_trained_model_carries_numpy_weights_for_diet_and_the_faq_selector() -> None:
+    require_model(MODEL)
+    with tarfile.open(MODEL, "r:gz") as archive:
+        indexes = {Path(name).parent.name for name in archive.getnames()
+                   if name.endswith(".numpy/index.json")}
+    assert indexes == {"NumpyDIETClassifier.numpy", "FaqResponseSelector.numpy"}
