@@ -86,3 +86,29 @@ def test_the_trained_model_carries_numpy_weights_for_diet_and_the_faq_selector()
         indexes = {Path(name).parent.name for name in archive.getnames()
                    if name.endswith(".numpy/index.json")}
     assert indexes == {"NumpyDIETClassifier.numpy", "FaqResponseSelector.numpy"}
+
+
+def test_skops_finds_the_same_ufunc_modules_when_imported_before_rasa() -> None:
+    import subprocess
+    import sys
+
+    script = """
+import sys
+if sys.argv[1] == "late":
+    from bot.server import deferred_tensorflow
+    deferred_tensorflow.install()
+    from bot.server import patches
+    patches.apply()
+    import rasa.core.agent, rasa.core.run
+from skops.io import _trusted_types as trusted
+print(trusted.NUMPY_UFUNC_TYPE_NAMES + trusted.SCIPY_UFUNC_TYPE_NAMES)
+"""
+    names = {}
+    for when in ("early", "late"):
+        result = subprocess.run([sys.executable, "-c", script, when], cwd=ROOT, capture_output=True,
+                                text=True, timeout=300, env={"PYTHONPATH": str(ROOT),
+                                                             "TF_CPP_MIN_LOG_LEVEL": "2"})
+        assert result.returncode == 0, result.stderr
+        names[when] = result.stdout.strip().splitlines()[-1]
+    assert names["early"] == names["late"]
+    assert "numpy.core._multiarray_umath.add" in names["early"]
