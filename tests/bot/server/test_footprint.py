@@ -112,3 +112,60 @@ print(trusted.NUMPY_UFUNC_TYPE_NAMES + trusted.SCIPY_UFUNC_TYPE_NAMES)
         names[when] = result.stdout.strip().splitlines()[-1]
     assert names["early"] == names["late"]
     assert "numpy.core._multiarray_umath.add" in names["early"]
+
+
+def test_a_trained_diet_writes_its_numpy_weights_and_loads_without_building_tensorflow(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+        CountVectorsFeaturizer,
+    )
+    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.nlu.sentence_inference import NumpyDIETClassifier, SentenceInferenceMixin
+
+    examples = {"greet": ["hello there", "hi friend", "good morning"],
+                "ask_fee": ["how much is the fee", "what does it cost", "fee for a new card"],
+                "ask_documents": ["which documents", "what papers do i bring", "documents needed"]}
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "footprint-test")
+    tokenizer = WhitespaceTokenizer.create(WhitespaceTokenizer.get_default_config(), storage,
+                                           Resource("tokenizer"), context)
+    featurizer = CountVectorsFeaturizer.create(CountVectorsFeaturizer.get_default_config(),
+                                               storage, Resource("featurizer"), context)
+    data = TrainingData([Message(data={"text": text, "intent": intent})
+                         for intent, texts in examples.items() for text in texts])
+    tokenizer.process_training_data(data)
+    featurizer.train(data)
+    featurizer.process_training_data(data)
+    config = {**NumpyDIETClassifier.get_default_config(), "epochs": 3, "random_seed": 1,
+              "number_of_transformer_layers": 0, "entity_recognition": False,
+              "hidden_layers_sizes": {"text": [16], "label": []}, "ranking_length": 0}
+    resource = Resource("diet")
+    NumpyDIETClassifier.create(config, storage, resource, context).train(data)
+    assert (tmp_path / "diet" / "NumpyDIETClassifier.numpy" / "index.json").is_file()
+
+    loaded = NumpyDIETClassifier.load(config, storage, resource, context)
+    assert isinstance(loaded.model, TensorFlowModelOnDemand)
+    assert loaded.model._model is None  # nothing built by loading
+
+    def parse(text: str) -> dict[str, float]:
+        message = Message(data={"text": text})
+        tokenizer.process([message])
+        featurizer.process([message])
+        loaded.process([message])
+        return {r["name"]: r["confidence"] for r in message.get("intent_ranking")}
+
+    texts = ["hello", "how much does a card cost", "documents for the fee"]
+    numpy_scores = [parse(text) for text in texts]
+    assert loaded.model._model is None  # NumPy answered
+    monkeypatch.setattr(SentenceInferenceMixin, "_inference", lambda self: None)
+    tensorflow_scores = [parse(text) for text in texts]  # Rasa's path, built on demand
+    assert loaded.model._model is not None
+    for ours, rasa in zip(numpy_scores, tensorflow_scores):
+        assert ours.keys() == rasa.keys()
+        assert max(abs(ours[k] - rasa[k]) for k in rasa) < 1e-5
