@@ -4,7 +4,8 @@
 
 For each server it starts the action server, then Rasa alone, and measures
 from the moment Rasa's process is spawned to its first answered REST turn
-("สวัสดีค่ะ" posted until a reply comes), then resident memory (VmRSS, with
+("สวัสดีค่ะ" posted until a reply comes) and the CPU time it used until
+then, then resident memory (VmRSS, with
 its anonymous and file-backed parts) right after that answer and after
 ``--turns`` more turns of the latency benchmark's conversation. Every reply
 must be a non-empty answer, not the apology. Servers:
@@ -46,6 +47,7 @@ from bench.latency import (
     BASELINE_PLAIN_TURN,
     LONG_TURNS,
     PLAIN_TURN,
+    cpu_seconds,
     train_baseline,
 )
 from common.paths import ROOT, VAR
@@ -129,6 +131,7 @@ def measure(label: str, config: StackConfig, first: str, turns: list[str], count
         rasa = stack.spawn_rasa()
         url = f"{stack.rasa_url}/webhooks/rest/webhook"
         answered = asyncio.run(_first_answer(url, rasa, first, timeout))
+        start_cpu = cpu_seconds(rasa.pid)
         after_load = memory_mb(rasa.pid)
         failed, samples = asyncio.run(_conversation(url, turns, count))
         after_turns = memory_mb(rasa.pid)
@@ -137,6 +140,9 @@ def measure(label: str, config: StackConfig, first: str, turns: list[str], count
         stack.stop()
     figures = {
         "start_to_first_answer_s": round(answered - spawned, 1),
+        # CPU time the server spent until then: what the start costs on an idle
+        # machine, where a start runs mostly on one core.
+        "start_cpu_s": round(start_cpu, 1),
         "rss_after_load_mb": after_load,
         "rss_after_turns_mb": after_turns,
         "turns": count,
@@ -195,13 +201,13 @@ def main() -> None:
 
 
 def render(results: dict[str, Any]) -> str:
-    lines = [f"{'':24}{'start s':>10}{'RSS load MB':>13}{'RSS +turns':>12}"
+    lines = [f"{'':24}{'start s':>10}{'CPU s':>7}{'RSS load MB':>13}{'RSS +turns':>12}"
              f"{'anon/file MB':>15}{'failed':>8}{'load':>6}"]
     for label, runs in results["servers"].items():
         for run in runs:
             memory = run["rss_after_turns_mb"]
             lines.append(
-                f"{label:24}{run['start_to_first_answer_s']:>10}"
+                f"{label:24}{run['start_to_first_answer_s']:>10}{run.get('start_cpu_s')!s:>7}"
                 f"{run['rss_after_load_mb'].get('VmRSS'):>13}{memory.get('VmRSS'):>12}"
                 f"{memory.get('RssAnon')!s:>9}/{memory.get('RssFile')!s:<5}"
                 f"{run['failed_turns']:>8}{run['load_average']:>6}")
