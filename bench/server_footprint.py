@@ -4,7 +4,8 @@
 
 For each server it starts the action server, then Rasa alone, and measures
 from the moment Rasa's process is spawned to its first answered REST turn
-("สวัสดีค่ะ" posted until a reply comes), then resident memory (VmRSS, with
+("สวัสดีค่ะ" posted until a reply comes) and the CPU time it used until
+then, then resident memory (VmRSS, with
 its anonymous and file-backed parts) right after that answer and after
 ``--turns`` more turns of the latency benchmark's conversation. Every reply
 must be a non-empty answer, not the apology. Servers:
@@ -46,6 +47,7 @@ from bench.latency import (
     BASELINE_PLAIN_TURN,
     LONG_TURNS,
     PLAIN_TURN,
+    cpu_seconds,
     train_baseline,
 )
 from common.paths import ROOT, VAR
@@ -129,6 +131,7 @@ def measure(label: str, config: StackConfig, first: str, turns: list[str], count
         rasa = stack.spawn_rasa()
         url = f"{stack.rasa_url}/webhooks/rest/webhook"
         answered = asyncio.run(_first_answer(url, rasa, first, timeout))
+        start_cpu = cpu_seconds(rasa.pid)
         after_load = memory_mb(rasa.pid)
         failed, samples = asyncio.run(_conversation(url, turns, count))
         after_turns = memory_mb(rasa.pid)
@@ -137,6 +140,9 @@ def measure(label: str, config: StackConfig, first: str, turns: list[str], count
         stack.stop()
     figures = {
         "start_to_first_answer_s": round(answered - spawned, 1),
+        # CPU time the server spent until then: what the start costs on an idle
+        # machine, where a start runs mostly on one core.
+        "start_cpu_s": round(start_cpu, 1),
         "rss_after_load_mb": after_load,
         "rss_after_turns_mb": after_turns,
         "turns": count,
@@ -154,6 +160,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=1, help="measure every server this often")
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--skip-stock", action="store_true")
     parser.add_argument("--skip-tensorflow", action="store_true",
                         help="leave out the server that builds TensorFlow models")
@@ -164,12 +171,12 @@ def main() -> None:
 
     ours_turns = [PLAIN_TURN, *LONG_TURNS]
     servers: list[tuple[str, StackConfig, str, list[str]]] = [
-        ("ours", StackConfig(rasa_port=5305, action_port=5355, web_port=None,
+        ("ours", StackConfig(rasa_port=5305, action_port=5355, web_port=None, model=args.model,
                              tracker_db=WORK / "footprint-ours.sqlite3",
                              log_dir=WORK / "logs-footprint-ours"), PLAIN_TURN, ours_turns),
     ]
     if not args.skip_tensorflow:
-        model = without_numpy_weights(MODEL, WORK / "footprint-tf.tar.gz")
+        model = without_numpy_weights(args.model, WORK / "footprint-tf.tar.gz")
         servers.append(("ours, TensorFlow built", StackConfig(
             rasa_port=5306, action_port=5356, web_port=None, model=model,
             tracker_db=WORK / "footprint-tf.sqlite3", log_dir=WORK / "logs-footprint-tf",
@@ -182,7 +189,7 @@ def main() -> None:
             stock_rasa=True), BASELINE_PLAIN_TURN, [BASELINE_PLAIN_TURN, BASELINE_ACTION_TURN]))
 
     results: dict[str, Any] = {"date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(),
-                               "settings": vars(args), "servers": {}}
+                               "settings": {k: str(v) for k, v in vars(args).items()}, "servers": {}}
     for _ in range(args.rounds):
         for label, config, first, turns in servers:
             figures = measure(label, config, first, turns, args.turns, args.timeout)
@@ -194,13 +201,13 @@ def main() -> None:
 
 
 def render(results: dict[str, Any]) -> str:
-    lines = [f"{'':24}{'start s':>10}{'RSS load MB':>13}{'RSS +turns':>12}"
+    lines = [f"{'':24}{'start s':>10}{'CPU s':>7}{'RSS load MB':>13}{'RSS +turns':>12}"
              f"{'anon/file MB':>15}{'failed':>8}{'load':>6}"]
     for label, runs in results["servers"].items():
         for run in runs:
             memory = run["rss_after_turns_mb"]
             lines.append(
-                f"{label:24}{run['start_to_first_answer_s']:>10}"
+                f"{label:24}{run['start_to_first_answer_s']:>10}{run.get('start_cpu_s')!s:>7}"
                 f"{run['rss_after_load_mb'].get('VmRSS'):>13}{memory.get('VmRSS'):>12}"
                 f"{memory.get('RssAnon')!s:>9}/{memory.get('RssFile')!s:<5}"
                 f"{run['failed_turns']:>8}{run['load_average']:>6}")

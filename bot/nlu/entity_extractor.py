@@ -28,6 +28,9 @@ Decisions:
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import weakref
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -131,11 +134,12 @@ def patterns_from_json(data: list[dict[str, Any]]) -> list[Pattern]:
 
 @lru_cache(maxsize=1)
 def _thai_vocab() -> Any:
-    import spacy
+    from spacy.vocab import Vocab
 
-    # spacy.blank("th") is backed by PyThaiNLP; only its vocabulary is used,
-    # since the Doc is built from our own tokens.
-    return spacy.blank("th").vocab
+    # The Doc is built from our own tokens and matched on their exact text
+    # (ORTH), so a bare vocabulary does: no language is needed. spacy.blank("th")
+    # gave the same matches and cost a second and more of every start.
+    return Vocab()
 
 
 class GazetteerMatcher:
@@ -197,6 +201,24 @@ class GazetteerMatcher:
             taken |= span
             kept.append(match)
         return sorted(kept, key=lambda m: (m.first, m.entity))
+
+
+_MATCHERS: weakref.WeakValueDictionary[str, GazetteerMatcher] = weakref.WeakValueDictionary()
+
+
+def matcher_for(patterns: list[Pattern]) -> GazetteerMatcher:
+    """One matcher per set of patterns, shared by the components that use them.
+
+    The extractor and the featurizer store the same patterns in the model;
+    built twice, the matcher took twice the time of a start's loading and
+    twice the memory. It is only read after it is built.
+    """
+    key = hashlib.sha256(json.dumps(patterns_to_json(patterns), ensure_ascii=False,
+                                    sort_keys=True).encode()).hexdigest()
+    matcher = _MATCHERS.get(key)
+    if matcher is None:
+        matcher = _MATCHERS[key] = GazetteerMatcher(patterns)
+    return matcher
 
 
 class StoredPatterns:
@@ -263,7 +285,7 @@ class GazetteerEntityExtractor(StoredPatterns, EntityExtractorMixin, GraphCompon
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self._matcher = GazetteerMatcher(patterns) if patterns else None
+        self._matcher = matcher_for(patterns) if patterns else None
 
     @classmethod
     def create(

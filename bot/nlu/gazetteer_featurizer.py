@@ -31,7 +31,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.entity_extractor import GazetteerMatcher, Pattern, StoredPatterns
+from bot.nlu.entity_extractor import Pattern, StoredPatterns, matcher_for
 from bot.nlu.gazetteer import ENTITY_TYPES
 
 
@@ -64,7 +64,7 @@ class GazetteerFeaturizer(StoredPatterns, SparseFeaturizer, GraphComponent):
         super().__init__(execution_context.node_name, {**self.get_default_config(), **config})
         self._model_storage = model_storage
         self._resource = resource
-        self._matcher = GazetteerMatcher(patterns) if patterns else None
+        self._matcher = matcher_for(patterns) if patterns else None
 
     @classmethod
     def create(

@@ -34,6 +34,7 @@ import numpy as np
 import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
@@ -260,6 +261,15 @@ class SentenceInferenceMixin:
 
     def persist(self) -> None:
         super().persist()  # type: ignore[misc]
+        model = self.model  # type: ignore[attr-defined]
+        if model is not None and not isinstance(model, TensorFlowModelOnDemand) \
+                and not getattr(model, "prepared_for_prediction", True):
+            # Just trained: the labels' embeddings are computed on the first
+            # prediction. As Rasa's ``run_inference`` does, once, in inference mode.
+            model._training = False
+            model.prepare_for_predict()
+            model.prepared_for_prediction = True
+            self._sentence_inference_for = None
         inference = self._inference()
         if inference is None or isinstance(self.model, TensorFlowModelOnDemand):  # type: ignore[attr-defined]
             return
@@ -274,7 +284,9 @@ class SentenceInferenceMixin:
                 entity_tag_specs, label_data, config, data_example, model_path, finetune_mode)
 
         inference = None
-        if not finetune_mode and _usable(config):
+        # The ResponseSelector's own __init__ turns intent classification on
+        # and entity recognition off, whatever the configuration says.
+        if not finetune_mode and (_usable(config) or issubclass(cls, ResponseSelector)):
             inference = SentenceInference.load(_numpy_directory(model_path, cls.__name__))
         if inference is None:  # a model trained before the files, or another configuration
             return build()

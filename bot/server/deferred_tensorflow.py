@@ -59,7 +59,9 @@ def deferred(name: str) -> bool:
 def needed(what: str) -> NoReturn:
     """TensorFlow is used for real: start this process again with it imported."""
     global _restarting
-    if _restarting:  # a use during the restart itself (a log handler, atexit)
+    if _restarting or os.environ.get(ENVIRONMENT_VARIABLE) == IMPORT:
+        # A use during the restart itself, or a process restarted already
+        # that deferred it again: never a loop of restarts.
         raise RuntimeError(f"TensorFlow was deferred and is needed by {what}")
     _restarting = True
     caller = "".join(traceback.format_stack(limit=8)[:-2])
