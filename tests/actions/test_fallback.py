@@ -88,7 +88,7 @@ async def test_bare_place_answers_the_pending_office_hours(
     events = await action.run(dispatcher, load_tracker("inform_place_pending_hours"), domain)
 
     assert dispatcher.messages[0]["text"].splitlines()[:3] == [
-        "เวลาทำการของสำนักงานในอำเภอจอมทองค่ะ",
+        "เวลาทำการของสำนักงานในอำเภอจอมทอง จังหวัดเชียงใหม่ค่ะ",
         "1. ที่ว่าการอำเภอจอมทอง",
         "   ตอนนี้: เปิดอยู่ พักเที่ยง 12:00–13:00 น. ปิด 16:30 น.",
     ]
