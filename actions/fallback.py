@@ -166,6 +166,15 @@ async def _ask_what_about(
     return [SlotSet("service", service.code)]
 
 
+def _answered_aspect(tracker: Tracker) -> str | None:
+    """The aspect of the service answer just given ("service:<code>:<aspect>"), if any."""
+    topic = tracker.get_slot("last_topic")
+    if not isinstance(topic, str) or not topic.startswith("service:"):
+        return None
+    aspect = topic.rsplit(":", 1)[-1]
+    return aspect if aspect in ASPECTS else None
+
+
 class ActionHandleInform(KnowledgeAction):
     """A bare answer ("พาสปอร์ต", "เชียงใหม่") continues the question that was pending."""
 
@@ -185,6 +194,12 @@ class ActionHandleInform(KnowledgeAction):
             if pending in ASPECTS:
                 return await answer_service(
                     self.kb, dispatcher, tracker, [service], pending, self.now()
+                )
+            # "แล้วถ้าเป็นพาสปอร์ตล่ะ" right after an answer: the same aspect, of this service.
+            previous = _answered_aspect(tracker)
+            if previous is not None and previous != "overview":
+                return await answer_service(
+                    self.kb, dispatcher, tracker, [service], previous, self.now()
                 )
             return await _ask_what_about(self.kb, dispatcher, service)
         if place_given:

@@ -101,6 +101,19 @@ async def test_bare_service_without_a_question_asks_what_about_it(
     assert events == [SlotSet("service", "passport")]
 
 
+async def test_a_bare_service_after_an_answer_asks_the_same_aspect_of_it(
+    kb: KnowledgeBase, dispatcher, domain
+) -> None:
+    # "แล้วถ้าเป็นพาสปอร์ตล่ะ" after the ID card's fees: the passport's fees.
+    tracker = load_tracker("inform_service_no_pending")
+    tracker.slots["last_topic"] = "service:id_card_renewal:fee"
+    action = ActionHandleInform(kb, clock=fixed_clock(TUESDAY_MORNING))
+    events = await action.run(dispatcher, tracker, domain)
+
+    assert dispatcher.messages[0]["text"].splitlines()[0] == "ค่าธรรมเนียมสำหรับทำหนังสือเดินทางค่ะ"
+    assert events == [SlotSet("service", "passport"), SlotSet("last_topic", "service:passport:fee")]
+
+
 async def test_bare_place_answers_the_pending_office_hours(
     kb: KnowledgeBase, dispatcher, domain
 ) -> None:
