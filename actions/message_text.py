@@ -25,6 +25,8 @@ _AMOUNT_CUES = re.compile(
 )
 _FEE_CUES = re.compile(r"ค่าธรรมเนียม|เสียเงิน|เสียค่า|ค่าใช้จ่าย|ต้องจ่าย|ค่าทำ")
 
+_CONTACT_CUES = re.compile(r"เบอร์|โทร|สายด่วน|ติดต่อ|call\s*center|คอลเซ็นเตอร์", re.IGNORECASE)
+
 _LATIN = re.compile(r"[A-Za-z]")
 _THAI = re.compile(r"[\u0E00-\u0E7F]")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -56,6 +58,11 @@ def age_in(message: dict[str, Any]) -> int | None:
 def asks_amount(text: str) -> bool:
     """True for "how much does it pay (a month)"; a question about a fee is not one."""
     return bool(_AMOUNT_CUES.search(text)) and not _FEE_CUES.search(text)
+
+
+def asks_contact(text: str) -> bool:
+    """True for "which number do I call": the answer then names the hotline."""
+    return bool(_CONTACT_CUES.search(text))
 
 
 def is_english(text: str) -> bool:

@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import KnowledgeAction, latest_intent
 from actions.cards import ServiceCard, custom_payload
 from actions.kb import KnowledgeBase
-from actions.message_text import age_in, asks_amount
+from actions.message_text import age_in, asks_amount, asks_contact
 from actions.district_names import shared_name_in
 from actions.offices import ask_which_district, offices_for, send_offices
 from actions.places import canonical, entity_values, latest_place
@@ -362,6 +362,10 @@ async def answer_service(
         return await ask_which_service(kb, dispatcher, aspect_key)
     aspect = ASPECTS[_meant_aspect(service, aspect_key, tracker)]
     lines = await aspect_lines(kb, service, aspect.key, age_in(tracker.latest_message))
+    hotline = service.effective_hotline
+    if hotline and asks_contact(tracker.latest_message.get("text") or ""):
+        if not any(hotline in line for line in lines):
+            lines.append(f"สอบถามได้ที่ {agency_contact(service)}")
     dispatcher.utter_message(
         text=answer_text(service, aspect, lines),
         json_message=custom_payload(service_card(service, aspect, lines)),

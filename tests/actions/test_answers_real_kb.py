@@ -300,3 +300,12 @@ async def test_english_about_district_offices_gives_their_usual_hours(real_kb) -
         "District Office (Amphoe): usually Monday–Friday 08:30–16:30, closed on public holidays.\n"
         "Bangkok District Office (Khet): usually Monday–Friday 08:30–16:30, closed on public holidays."
     )
+
+
+async def test_asking_for_a_number_about_a_service_names_its_hotline(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("ร้องเรียนศูนย์ดำรงธรรมโทรเบอร์ไหน", "ask_service",
+                {"service": "damrongdhama_complaint"}),
+    )
+    assert "• สอบถามได้ที่ ศูนย์ดำรงธรรม กระทรวงมหาดไทย โทร 1567" in said[0].split("\n")
