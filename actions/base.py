@@ -14,7 +14,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.english import send_english_answer
 from actions.kb import KnowledgeBase, process_knowledge_base
+from actions.message_text import is_english
 from app.errors import BotError
 from app.settings import get_settings
 from common.privacy import contains_personal_data
@@ -84,8 +86,15 @@ class KnowledgeAction(Action, abc.ABC):
         if _user_sent_personal_data(tracker):
             dispatcher.utter_message(response="utter_personal_data_notice")
         draft = CollectingDispatcher()
+        text = tracker.latest_message.get("text") or ""
         try:
-            events = await self.answer(draft, tracker, domain)
+            if is_english(text):
+                # Issue 12 §7: whatever intent English was read as, a Thai answer to it
+                # would be a guess; say that the assistant works in Thai, and where to read.
+                await send_english_answer(self.kb, draft, text)
+                events: list[EventType] = []
+            else:
+                events = await self.answer(draft, tracker, domain)
         except BotError as exc:
             logger.warning("%s could not answer: %s", self.name(), exc.code)
             logger.debug("%s failure detail", self.name(), exc_info=True)

@@ -62,8 +62,50 @@ async def _describe(
     return description
 
 
+FEEDBACK = "utter_ask_feedback"
+OTHER_ASPECTS_TEXT = "หรือต้องการทราบเรื่องอื่นของงานนี้ เลือกได้เลยค่ะ"
+
+
+async def _answer_named_service(
+    kb: KnowledgeBase,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    candidates: list[str],
+    service: str,
+    now: Any,
+) -> list[EventType]:
+    """A question that names its service is clear enough: answer the likeliest aspect.
+
+    The other aspects the NLU hesitated between follow as buttons (before the
+    "was this helpful?" prompt), so the citizen is never worse off than with
+    the "did you mean" menu.
+    """
+    aspects = [ASPECT_BY_INTENT[i] for i in candidates if i in ASPECT_BY_INTENT]
+    draft = CollectingDispatcher()
+    events = await answer_service(kb, draft, tracker, [service], aspects[0], now)
+    messages = draft.messages
+    feedback = messages.pop() if messages and messages[-1].get("response") == FEEDBACK else None
+    others = [
+        {
+            "title": ASPECTS[key].button_text,
+            "payload": intent_payload(ASPECTS[key].intent, {"service": service}),
+        }
+        for key in aspects[1:]
+    ]
+    dispatcher.messages.extend(messages)
+    if others:
+        dispatcher.utter_message(text=OTHER_ASPECTS_TEXT, buttons=others)
+    if feedback is not None:
+        dispatcher.messages.append(feedback)
+    return events
+
+
 class ActionDefaultAskAffirmation(KnowledgeAction):
-    """Buttons for the two or three likeliest intents, with the message's entities kept."""
+    """Buttons for the two or three likeliest intents, with the message's entities kept.
+
+    When the message names a service and the likeliest intent asks about a
+    service, the answer comes straight away instead (the buttons follow it).
+    """
 
     def name(self) -> str:
         return "action_default_ask_affirmation"
@@ -81,6 +123,14 @@ class ActionDefaultAskAffirmation(KnowledgeAction):
                 candidates.append(intent)
             if len(candidates) == MAX_CANDIDATES:
                 break
+        service = entities.get("service")
+        if service is not None and candidates and candidates[0] in ASPECT_BY_INTENT:
+            try:
+                return await _answer_named_service(
+                    self.kb, dispatcher, tracker, candidates, service, self.now()
+                )
+            except BotError:  # no answer to give: the menu still helps
+                pass
         if not candidates:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
@@ -116,6 +166,15 @@ async def _ask_what_about(
     return [SlotSet("service", service.code)]
 
 
+def _answered_aspect(tracker: Tracker) -> str | None:
+    """The aspect of the service answer just given ("service:<code>:<aspect>"), if any."""
+    topic = tracker.get_slot("last_topic")
+    if not isinstance(topic, str) or not topic.startswith("service:"):
+        return None
+    aspect = topic.rsplit(":", 1)[-1]
+    return aspect if aspect in ASPECTS else None
+
+
 class ActionHandleInform(KnowledgeAction):
     """A bare answer ("พาสปอร์ต", "เชียงใหม่") continues the question that was pending."""
 
@@ -135,6 +194,12 @@ class ActionHandleInform(KnowledgeAction):
             if pending in ASPECTS:
                 return await answer_service(
                     self.kb, dispatcher, tracker, [service], pending, self.now()
+                )
+            # "แล้วถ้าเป็นพาสปอร์ตล่ะ" right after an answer: the same aspect, of this service.
+            previous = _answered_aspect(tracker)
+            if previous is not None and previous != "overview":
+                return await answer_service(
+                    self.kb, dispatcher, tracker, [service], previous, self.now()
                 )
             return await _ask_what_about(self.kb, dispatcher, service)
         if place_given:

@@ -41,7 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import BotError, ExternalServiceError
 from app.kb.db import Database, create_database
-from app.kb.models import District, Faq, Office, Province, Service
+from app.kb.models import District, Faq, Office, OfficeType, Province, Service
 from app.kb.repositories import faqs, feedback, geo, holidays, offices, published, services
 from app.settings import Settings, get_settings
 
@@ -268,9 +268,27 @@ class KnowledgeBase:
                 channel=channel,
             )
 
+    # Added for answers that need whole tables (issue 12: general answers, shared names).
+
+    async def office_types(self) -> dict[str, OfficeType]:
+        """Office type code → its record (standard hours, hours note, hotline)."""
+        return await self._cached(("office_type_records",), _office_types)
+
+    async def districts(self) -> list[District]:
+        """Every district, by code (names shared by several provinces are looked up here)."""
+        return await self._cached(("districts",), geo.list_districts)
+
+    async def provinces(self) -> list[Province]:
+        """Every province, by code."""
+        return await self._cached(("provinces",), geo.list_provinces)
+
 
 async def _office_type_names(session: AsyncSession) -> dict[str, str]:
     return {t.code: t.name_th for t in await offices.list_office_types(session)}
+
+
+async def _office_types(session: AsyncSession) -> dict[str, OfficeType]:
+    return {t.code: t for t in await offices.list_office_types(session)}
 
 
 # The action server's one adapter (one engine and pool per process). rasa-sdk

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -13,13 +15,14 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import KnowledgeAction, latest_intent
 from actions.cards import OfficeEntry, OfficesCard, custom_payload
+from actions.district_names import candidate_titles, shared_name_in, which_text
 from actions.kb import KnowledgeBase
 from actions.office_hours import format_hours, open_status
 from actions.places import PLACE_ENTITIES, Place, canonical, latest_entity, latest_place
-from actions.thai import distance, district_label, province_label
+from actions.thai import distance, district_label, province_label, source_line
 from app.errors import NotFoundError
 from app.kb.hours import LOOKAHEAD_DAYS
-from app.kb.models import Office
+from app.kb.models import District, Office
 
 NEAREST_LIMIT = 3
 AREA_LIMIT = 5
@@ -29,6 +32,10 @@ PENDING_OFFICE_HOURS = "office_hours"
 APPROXIMATE_NOTE = (
     "* ตำแหน่งโดยประมาณ: เป็นจุดกึ่งกลางของอำเภอ/เขต ไม่ใช่ที่ตั้งจริงของสำนักงาน ระยะทางจึงเป็นค่าประมาณค่ะ"
 )
+# Asked about office hours or a phone number without a place: the general answer
+# is about this type.
+DEFAULT_OFFICE_TYPE = "district_office"
+NO_HOURS_NOTE_TEXT = "ไม่มีข้อมูลเวลาทำการทั่วไปที่ยืนยันได้"
 NO_OFFICES_TEXT = "ขออภัยค่ะ ยังไม่พบข้อมูลสำนักงานในพื้นที่นี้ สอบถามได้ที่ศูนย์บริการข้อมูลภาครัฐเพื่อประชาชน โทร 1111 ค่ะ"
 
 
@@ -114,7 +121,11 @@ async def offices_for(
         return "ใกล้ตำแหน่งของคุณ", [(office, km) for office, km in nearest]
     assert place.code is not None
     if place.kind == "district":
-        area = district_label(await kb.district(place.code))
+        district = await kb.district(place.code)
+        area = district_label(district)
+        if sum(d.name_th == district.name_th for d in await kb.districts()) > 1:
+            # A name several provinces share (เฉลิมพระเกียรติ) says which one it is.
+            area += f" {province_label(await kb.province(district.province_code))}"
         found = await kb.offices_in_area(
             district_code=place.code, office_types=office_types, limit=limit or AREA_LIMIT
         )
@@ -140,6 +151,66 @@ def office_type_asked(tracker: Tracker) -> str | None:
     return office_type
 
 
+@dataclass(frozen=True)
+class _Range:
+    weekday: int
+    opens: time
+    closes: time
+
+
+def standard_hours_text(standard_hours: Any, closed_on_public_holidays: bool) -> str:
+    """A type's standard hours as data states them ([{days, opens, closes}]), in one line."""
+    if not standard_hours:
+        return NO_HOURS_NOTE_TEXT
+    ranges = [
+        _Range(day, time.fromisoformat(block["opens"]), time.fromisoformat(block["closes"]))
+        for block in standard_hours
+        for day in block["days"]
+    ]
+    return format_hours(ranges, closed_on_public_holidays)
+
+
+async def send_general_answer(
+    kb: KnowledgeBase, dispatcher: CollectingDispatcher, office_type: str
+) -> bool:
+    """The national answer for a type of office: usual hours and hotline, then an offer.
+
+    Issue 12 §1: "อำเภอเปิดกี่โมง" deserves the standard hours before any
+    question back. False when the knowledge base does not know the type.
+    """
+    record = (await kb.office_types()).get(office_type)
+    if record is None:
+        return False
+    hours = record.hours_note or standard_hours_text(
+        record.standard_hours, record.closed_on_public_holidays
+    )
+    lines = [f"{record.name_th}: เวลาทำการโดยทั่วไปค่ะ", f"• {hours}"]
+    if record.hotline and record.hotline not in (record.hours_note or ""):
+        lines.append(f"• สายด่วน {record.hotline}")
+    lines.append(source_line(record.source_agency or record.name_th, record.checked_on))
+    dispatcher.utter_message(text="\n".join(lines))
+    if record.has_office_records:
+        dispatcher.utter_message(response="utter_offer_office_lookup")
+    return True
+
+
+async def ask_which_district(
+    kb: KnowledgeBase,
+    dispatcher: CollectingDispatcher,
+    candidates: tuple[District, ...],
+    intent: str,
+    entities: dict[str, Any],
+) -> None:
+    """One button per district that carries a shared name, naming its province."""
+    titles = await candidate_titles(kb, candidates)
+    buttons = [
+        {"title": title, "payload": f"/{intent}{json.dumps(payload, ensure_ascii=False)}"}
+        for d, title in zip(candidates, titles, strict=True)
+        if (payload := {**entities, "district": d.code})
+    ]
+    dispatcher.utter_message(text=which_text(candidates), buttons=buttons)
+
+
 def _topic(place: Place, hours_first: bool) -> str:
     kind = "office_hours" if hours_first else "office"
     return f"{kind}:{place.code or 'nearby'}"
@@ -153,13 +224,28 @@ async def find_offices(
     *,
     hours_first: bool,
 ) -> list[EventType]:
-    """Answer with the offices of the latest place, or ask where (remembering the question)."""
-    place = latest_place(tracker)
+    """Answer with the offices of the latest place, or ask where (remembering the question).
+
+    Without a place, a question about a type of office or about hours gets the
+    national answer first; a district name several provinces share gets one
+    button per district.
+    """
     pending = PENDING_OFFICE_HOURS if hours_first else PENDING_OFFICE
+    office_type = office_type_asked(tracker)
+    shared = await shared_name_in(kb, tracker)
+    if shared is not None and shared.place is None:
+        entities = {"office_type": office_type} if office_type else {}
+        intent = "ask_office_hours" if hours_first else "find_office"
+        await ask_which_district(kb, dispatcher, shared.candidates, intent, entities)
+        return [SlotSet("pending_aspect", pending)]
+    place = shared.place if shared is not None else latest_place(tracker)
     if place is None:
+        if (office_type or hours_first) and await send_general_answer(
+            kb, dispatcher, office_type or DEFAULT_OFFICE_TYPE
+        ):
+            return [SlotSet("pending_aspect", pending)]
         dispatcher.utter_message(response="utter_ask_location")
         return [SlotSet("pending_aspect", pending)]
-    office_type = office_type_asked(tracker)
     try:
         where, found = await offices_for(kb, place, [office_type] if office_type else None)
     except NotFoundError:  # a stale or unknown area code: ask afresh

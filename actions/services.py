@@ -16,7 +16,9 @@ from rasa_sdk.types import DomainDict
 from actions.base import KnowledgeAction, latest_intent
 from actions.cards import ServiceCard, custom_payload
 from actions.kb import KnowledgeBase
-from actions.offices import offices_for, send_offices
+from actions.message_text import age_in, asks_amount, asks_contact
+from actions.district_names import shared_name_in
+from actions.offices import ask_which_district, offices_for, send_offices
 from actions.places import canonical, entity_values, latest_place
 from actions.thai import number, source_line
 from app.errors import NotFoundError
@@ -55,6 +57,7 @@ ASPECTS: dict[str, Aspect] = {
         Aspect("eligibility", "คุณสมบัติผู้ยื่นคำขอ", "ask_eligibility"),
         Aspect("where_to_apply", "สถานที่ยื่นคำขอ", "ask_where_to_apply"),
         Aspect("online", "ช่องทางออนไลน์", "ask_online", "ยื่นคำขอออนไลน์"),
+        Aspect("amount", "จำนวนเงินที่ได้รับ", "ask_amount", "จำนวนเงินที่ได้รับต่อเดือน"),
     )
 }
 ASPECT_BY_INTENT = {a.intent: a.key for a in ASPECTS.values()}
@@ -74,6 +77,9 @@ POPULAR_SERVICES = (
 POPULAR_LIMIT = 5
 # The office types whose offices the knowledge base lists (generated from geography).
 OFFICE_TYPES_WITH_RECORDS = (*DISTRICT_OFFICE_TYPES, *PROVINCE_OFFICE_TYPES)
+# Services that pay money although the knowledge base has no verified amount
+# (data/kb/SOURCES.md): "how much a month" names who knows instead of a fee.
+PAYS_WITHOUT_VERIFIED_AMOUNT = ("state_welfare_card",)
 MORE_SERVICES_TEXT = "ยังมีเรื่องที่ถามมาด้วย เลือกเพื่อดูคำตอบได้เลยค่ะ"
 
 
@@ -159,8 +165,40 @@ async def where_lines(kb: KnowledgeBase, service: Service) -> list[str]:
     return lines
 
 
-async def aspect_lines(kb: KnowledgeBase, service: Service, aspect: str) -> list[str]:
+def pays_benefits(service: Service) -> bool:
+    return service.benefits is not None or service.code in PAYS_WITHOUT_VERIFIED_AMOUNT
+
+
+def _band_fits(band: dict[str, Any], age: int) -> bool:
+    low, high = band.get("min_age"), band.get("max_age")
+    return (low is None or age >= low) and (high is None or age <= high)
+
+
+def amount_lines(service: Service, age: int | None = None) -> list[str]:
+    """Every band of what the service pays; first, the band for ``age`` when one is given."""
+    if not service.benefits:
+        return [unknown(service, "amount")]
+    lines = []
+    if age is not None:
+        band = next((b for b in service.benefits if _band_fits(b, age)), None)
+        if band is not None:
+            lines.append(f"อายุ {age} ปี ได้ {number(band['amount'])} {band['unit']}")
+        else:
+            lines.append(f"อายุ {age} ปี ยังไม่อยู่ในเกณฑ์ที่ได้รับ อัตราที่กำหนดมีดังนี้")
+    for band in service.benefits:
+        amount = f"{number(band['amount'])} {band['unit']}"
+        lines.append(f"{band['condition']}: {amount}" if band.get("condition") else amount)
+    if service.legal_basis:
+        lines.append(f"ตาม{service.legal_basis}")
+    return lines
+
+
+async def aspect_lines(
+    kb: KnowledgeBase, service: Service, aspect: str, age: int | None = None
+) -> list[str]:
     """The body of the answer, one fact per line, without bullets."""
+    if aspect == "amount":
+        return amount_lines(service, age)
     if aspect == "documents":
         if service.documents == []:
             return ["ไม่ต้องใช้เอกสารประกอบ"]
@@ -256,8 +294,15 @@ async def _nearest_matching_office(
     service: Service,
     now: datetime,
 ) -> None:
-    place = latest_place(tracker)
-    if place is None or not service.office_types:
+    if not service.office_types:
+        return
+    shared = await shared_name_in(kb, tracker)
+    if shared is not None and shared.place is None:
+        entities = {"service": service.code}
+        await ask_which_district(kb, dispatcher, shared.candidates, "ask_where_to_apply", entities)
+        return
+    place = shared.place if shared is not None else latest_place(tracker)
+    if place is None:
         return
     try:
         where, found = await offices_for(
@@ -284,6 +329,19 @@ async def _offer_others(
         dispatcher.utter_message(text=MORE_SERVICES_TEXT, buttons=buttons)
 
 
+def _meant_aspect(service: Service, aspect_key: str, tracker: Tracker) -> str:
+    """"เดือนละเท่าไหร่" of an allowance asks what it pays, whatever the intent said.
+
+    A service that pays nothing has no amount: "how much" is then its fee.
+    """
+    if pays_benefits(service):
+        text = tracker.latest_message.get("text") or ""
+        if aspect_key in ("fee", "overview", "eligibility") and asks_amount(text):
+            return "amount"
+        return aspect_key
+    return "fee" if aspect_key == "amount" else aspect_key
+
+
 async def answer_service(
     kb: KnowledgeBase,
     dispatcher: CollectingDispatcher,
@@ -302,8 +360,12 @@ async def answer_service(
         service = await kb.service(codes[0])
     except NotFoundError:
         return await ask_which_service(kb, dispatcher, aspect_key)
-    aspect = ASPECTS[aspect_key]
-    lines = await aspect_lines(kb, service, aspect.key)
+    aspect = ASPECTS[_meant_aspect(service, aspect_key, tracker)]
+    lines = await aspect_lines(kb, service, aspect.key, age_in(tracker.latest_message))
+    hotline = service.effective_hotline
+    if hotline and asks_contact(tracker.latest_message.get("text") or ""):
+        if not any(hotline in line for line in lines):
+            lines.append(f"สอบถามได้ที่ {agency_contact(service)}")
     dispatcher.utter_message(
         text=answer_text(service, aspect, lines),
         json_message=custom_payload(service_card(service, aspect, lines)),

@@ -39,7 +39,7 @@ MAX_CARD_LINES = 15
 
 LOCATION_LABEL = "ส่งตำแหน่งของฉัน"
 # Responses that ask where the citizen is: LINE can answer them with one tap.
-LOCATION_PROMPTS = frozenset({"utter_ask_location"})
+LOCATION_PROMPTS = frozenset({"utter_ask_location", "utter_offer_office_lookup"})
 MEDIA_NOT_SUPPORTED_TEXT = (
     "กรุณาพิมพ์คำถามเป็นข้อความนะคะ ดิฉันยังอ่านรูปภาพ สติกเกอร์ เสียง วิดีโอ และไฟล์ไม่ได้ค่ะ "
     "หากต้องการหาสำนักงานใกล้คุณ กดปุ่ม \"ส่งตำแหน่งของฉัน\" ได้เลยค่ะ"

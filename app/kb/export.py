@@ -103,6 +103,8 @@ def service_entry(data: Data) -> Data:
         },
         "online": online,
         "hotline": data["hotline"],
+        "benefits": data.get("benefits"),
+        "english_resources": data.get("english_resources"),
     }
     return _scoped(data, entry)
 

@@ -21,25 +21,45 @@ from tests.actions.support import (
 async def test_top_intents_as_buttons_keeping_the_entities(
     kb: KnowledgeBase, dispatcher, domain
 ) -> None:
-    events = await ActionDefaultAskAffirmation(kb).run(
-        dispatcher, load_tracker("nlu_fallback_passport"), domain
-    )
+    tracker = load_tracker("nlu_fallback_passport")
+    # The likeliest intent is not a question about a service: the menu.
+    ranking = tracker.latest_message["intent_ranking"]
+    ranking.insert(1, ranking.pop(4))
+    events = await ActionDefaultAskAffirmation(kb).run(dispatcher, tracker, domain)
 
     assert dispatcher.messages == [
         sent(
             "ขออภัยค่ะ ไม่แน่ใจว่าหมายถึงเรื่องใด ช่วยเลือกจากตัวเลือกด้านล่างได้ไหมคะ",
             buttons=[
+                button("หาสำนักงานใกล้คุณ", '/find_office{"service": "passport"}'),
                 button("ค่าธรรมเนียม: ทำหนังสือเดินทาง", '/ask_fee{"service": "passport"}'),
                 button(
                     "ระยะเวลาดำเนินการ: ทำหนังสือเดินทาง",
                     '/ask_processing_time{"service": "passport"}',
                 ),
-                button("หาสำนักงานใกล้คุณ", '/find_office{"service": "passport"}'),
                 button("อย่างอื่น", "/out_of_scope"),
             ],
         )
     ]
     assert events == []
+
+
+async def test_an_unclear_question_naming_its_service_gets_the_likeliest_answer(
+    kb: KnowledgeBase, dispatcher, domain
+) -> None:
+    # "พาสปอร์ตเท่าไรอะ": the fee, then the other aspect the NLU hesitated over.
+    action = ActionDefaultAskAffirmation(kb, clock=fixed_clock(TUESDAY_MORNING))
+    events = await action.run(dispatcher, load_tracker("nlu_fallback_passport"), domain)
+
+    assert dispatcher.messages[0]["text"].splitlines()[0] == "ค่าธรรมเนียมสำหรับทำหนังสือเดินทางค่ะ"
+    assert dispatcher.messages[1:] == [
+        sent(
+            "หรือต้องการทราบเรื่องอื่นของงานนี้ เลือกได้เลยค่ะ",
+            buttons=[button("ระยะเวลาดำเนินการ", '/ask_processing_time{"service": "passport"}')],
+        ),
+        sent(response=FEEDBACK),
+    ]
+    assert events == [SlotSet("service", "passport"), SlotSet("last_topic", "service:passport:fee")]
 
 
 async def test_bare_service_answers_the_pending_aspect(
@@ -81,6 +101,19 @@ async def test_bare_service_without_a_question_asks_what_about_it(
     assert events == [SlotSet("service", "passport")]
 
 
+async def test_a_bare_service_after_an_answer_asks_the_same_aspect_of_it(
+    kb: KnowledgeBase, dispatcher, domain
+) -> None:
+    # "แล้วถ้าเป็นพาสปอร์ตล่ะ" after the ID card's fees: the passport's fees.
+    tracker = load_tracker("inform_service_no_pending")
+    tracker.slots["last_topic"] = "service:id_card_renewal:fee"
+    action = ActionHandleInform(kb, clock=fixed_clock(TUESDAY_MORNING))
+    events = await action.run(dispatcher, tracker, domain)
+
+    assert dispatcher.messages[0]["text"].splitlines()[0] == "ค่าธรรมเนียมสำหรับทำหนังสือเดินทางค่ะ"
+    assert events == [SlotSet("service", "passport"), SlotSet("last_topic", "service:passport:fee")]
+
+
 async def test_bare_place_answers_the_pending_office_hours(
     kb: KnowledgeBase, dispatcher, domain
 ) -> None:
@@ -88,7 +121,7 @@ async def test_bare_place_answers_the_pending_office_hours(
     events = await action.run(dispatcher, load_tracker("inform_place_pending_hours"), domain)
 
     assert dispatcher.messages[0]["text"].splitlines()[:3] == [
-        "เวลาทำการของสำนักงานในอำเภอจอมทองค่ะ",
+        "เวลาทำการของสำนักงานในอำเภอจอมทอง จังหวัดเชียงใหม่ค่ะ",
         "1. ที่ว่าการอำเภอจอมทอง",
         "   ตอนนี้: เปิดอยู่ พักเที่ยง 12:00–13:00 น. ปิด 16:30 น.",
     ]

@@ -204,12 +204,21 @@ async def test_office_hours_open_or_closed_at_bangkok_times(
     assert events == [SlotSet("last_topic", "office_hours:5001")]
 
 
-async def test_nothing_known_asks_for_a_place_and_remembers_the_question(
+async def test_hours_without_a_place_get_the_usual_hours_first_and_remember_the_question(
     kb: KnowledgeBase, dispatcher, domain
 ) -> None:
+    # Issue 12 §1: the general answer (the type's standard hours, its hotline), then the offer.
     events = await run(kb, "ask_office_hours_no_place", dispatcher, domain)
 
-    assert dispatcher.messages == [sent(response="utter_ask_location")]
+    assert dispatcher.messages == [
+        sent(
+            "ที่ว่าการอำเภอ: เวลาทำการโดยทั่วไปค่ะ\n"
+            f"• {GOVERNMENT_HOURS}\n"
+            "• สายด่วน 1548\n"
+            "ที่มา: กรมการปกครอง (ตรวจสอบ 24 พฤศจิกายน 2569)"
+        ),
+        sent(response="utter_offer_office_lookup"),
+    ]
     assert events == [SlotSet("pending_aspect", "office_hours")]
 
 

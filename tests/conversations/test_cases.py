@@ -188,6 +188,8 @@ def _facts(service: dict[str, Any]) -> set[str]:
     fees = service.get("fees")
     if fees is not None and any(f.get("amount") is not None for f in fees):
         aspects.add("fee")
+    if service.get("benefits"):
+        aspects.add("amount")
     where = service.get("where_to_apply") or {}
     if where.get("office_types") or where.get("note"):
         aspects.add("where_to_apply")

@@ -71,6 +71,12 @@ class Service(Editable, Base):
     online_name: Mapped[str | None] = mapped_column(String(300))
     online_url: Mapped[str | None] = mapped_column(String(500))
     hotline: Mapped[str | None] = mapped_column(String(50))
+    # Money a welfare service pays, per band: [{"amount": number, "unit": str,
+    # "condition": str | null, "min_age": int | null, "max_age": int | null}];
+    # None when the service pays nothing or the amount is not known.
+    benefits: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
+    # Official pages in English: [{"title": str, "url": str}].
+    english_resources: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
 
     agency: Mapped[Agency] = relationship(lazy="raise_on_sql")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import NotFoundError
@@ -35,3 +36,15 @@ async def get_district(session: AsyncSession, code: str) -> District:
         NotFoundError: no such district.
     """
     return await _get(session, District, code)
+
+
+async def list_districts(session: AsyncSession) -> list[District]:
+    """Every district (amphoe and khet), by code: for names that several provinces share."""
+    result = await session.scalars(select(District).order_by(District.code))
+    return list(result)
+
+
+async def list_provinces(session: AsyncSession) -> list[Province]:
+    """Every province, by code."""
+    result = await session.scalars(select(Province).order_by(Province.code))
+    return list(result)

@@ -308,15 +308,71 @@ def _fees(value: Any, where: str) -> list[Record] | None:
     return fees
 
 
+def _age(value: Any, where: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(f"{where} must be a whole number of years or null")
+    return value
+
+
+def _benefits(value: Any, where: str) -> list[Record] | None:
+    """Amounts a welfare service pays, one band each; ages bound the band (inclusive)."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value:
+        raise ValidationError(f"{where}: benefits must be a non-empty list or null")
+    bands = []
+    for i, band in enumerate(value):
+        here = f"{where}: benefit {i}"
+        if not isinstance(band, dict):
+            raise ValidationError(f"{here} is not a mapping")
+        amount = band.get("amount")
+        if isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount <= 0:
+            raise ValidationError(f"{here} needs a positive 'amount'")
+        if not _text(band.get("unit")):
+            raise ValidationError(f"{here} needs a 'unit' (e.g. บาทต่อเดือน)")
+        low = _age(band.get("min_age"), f"{here} min_age")
+        high = _age(band.get("max_age"), f"{here} max_age")
+        if low is not None and high is not None and low > high:
+            raise ValidationError(f"{here}: min_age is above max_age")
+        bands.append({
+            "amount": amount,
+            "unit": str(band["unit"]).strip(),
+            "condition": _text(band.get("condition")),
+            "min_age": low,
+            "max_age": high,
+        })
+    return bands
+
+
+def _english_resources(value: Any, where: str) -> list[Record] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise ValidationError(f"{where}: english_resources must be a list or null")
+    resources = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict) or not _text(item.get("title")) or not _text(item.get("url")):
+            raise ValidationError(f"{where}: english resource {i} needs a title and a url")
+        url = str(item["url"]).strip()
+        if not url.startswith("https://"):
+            raise ValidationError(f"{where}: english resource {i} url must be https")
+        resources.append({"title": str(item["title"]).strip(), "url": url})
+    return resources
+
+
 SERVICE_FIELDS = frozenset(
     "code name_th name_en category aliases agency where_to_apply eligibility documents fees "
     "deadline penalty processing_time steps legal_basis online hotline source "
-    "province province_code unverified".split()
+    "province province_code unverified benefits english_resources".split()
 )
 # Fields an ``unverified:`` entry may explain (why the value is empty or partly
 # unknown). The reasons are for officers (data/kb/SOURCES.md) and tests; they
 # are validated here but not stored, so the database schema is unchanged.
-UNVERIFIABLE_FIELDS = frozenset("documents fees deadline penalty processing_time".split())
+UNVERIFIABLE_FIELDS = frozenset(
+    "documents fees deadline penalty processing_time benefits".split()
+)
 
 
 def service_unverified(entry: Record, where: str) -> dict[str, str]:
@@ -369,6 +425,8 @@ def read_service(path: Path) -> Record:
         "online_name": _text(online.get("name")),
         "online_url": _text(online.get("url")),
         "hotline": _text(entry.get("hotline")),
+        "benefits": _benefits(entry.get("benefits"), where),
+        "english_resources": _english_resources(entry.get("english_resources"), where),
         **_common(entry, where),
     }
 

@@ -1,0 +1,73 @@
+"""What the citizen's own words say beyond the intent: an age, "how much a month", English.
+
+The NLU names the intent and the canonical entities; these cues settle what
+they leave open. They only choose among facts from the knowledge base: no
+text the citizen typed is ever echoed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_AGE_PATTERNS = (
+    re.compile(r"อายุ(?:ครบ)?\s*(\d{1,3})"),
+    re.compile(r"ครบ\s*(\d{1,3})"),
+    re.compile(r"(\d{1,3})\s*(?:ปี|ขวบ)"),
+)
+OLDEST_AGE = 130
+
+# "How much does it pay": money received, not a fee paid.
+_AMOUNT_CUES = re.compile(
+    r"เดือนละ|ต่อเดือน|ได้เงิน|ได้กี่บาท|ได้เท่า|ได้รับเท่า|ได้รับกี่|รับเท่า|รับกี่บาท|"
+    r"ขึ้นเป็นเท่า|ได้เพิ่ม|ได้ตังค์|กี่บาท|เท่าไหร่|เท่าไร|เท่าไร่"
+)
+_FEE_CUES = re.compile(r"ค่าธรรมเนียม|เสียเงิน|เสียค่า|ค่าใช้จ่าย|ต้องจ่าย|ค่าทำ")
+
+_CONTACT_CUES = re.compile(r"เบอร์|โทร|สายด่วน|ติดต่อ|call\s*center|คอลเซ็นเตอร์", re.IGNORECASE)
+
+_LATIN = re.compile(r"[A-Za-z]")
+_THAI = re.compile(r"[\u0E00-\u0E7F]")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def normalised(text: str) -> str:
+    return text.translate(_THAI_DIGITS)
+
+
+def age_in(message: dict[str, Any]) -> int | None:
+    """The age the citizen mentions: the ``age`` entity when the NLU has one, else the text."""
+    for item in message.get("entities") or []:
+        if item.get("entity") == "age":
+            try:
+                value = int(str(item.get("value")).translate(_THAI_DIGITS))
+            except (TypeError, ValueError):
+                continue
+            if 0 <= value <= OLDEST_AGE:
+                return value
+    text = normalised(message.get("text") or "")
+    for pattern in _AGE_PATTERNS:
+        for found in pattern.finditer(text):
+            value = int(found.group(1))
+            if 0 <= value <= OLDEST_AGE:
+                return value
+    return None
+
+
+def asks_amount(text: str) -> bool:
+    """True for "how much does it pay (a month)"; a question about a fee is not one."""
+    return bool(_AMOUNT_CUES.search(text)) and not _FEE_CUES.search(text)
+
+
+def asks_contact(text: str) -> bool:
+    """True for "which number do I call": the answer then names the hotline."""
+    return bool(_CONTACT_CUES.search(text))
+
+
+def is_english(text: str) -> bool:
+    """A message written in English: Latin words, no Thai, not a typed /command."""
+    stripped = text.strip()
+    if not stripped or stripped.startswith("/") or _THAI.search(stripped):
+        return False
+    return len(_LATIN.findall(stripped)) >= 5 and len(_WORD.findall(stripped)) >= 2

@@ -1,0 +1,311 @@
+"""Issue 12 answers on the real knowledge base (data/kb, data/geo), seeded once.
+
+The facts asserted are the ones the data files record, in the exact Thai the
+citizen reads: the benefit band for an age, the national hours and hotline of
+a type of office, the districts that share a name, and the English reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.fallback import ActionDefaultAskAffirmation
+from actions.kb import KnowledgeBase
+from actions.offices import ActionFindOffice
+from actions.services import ActionAnswerService
+from app.kb.db import Database
+from app.kb.seed import run_seed
+from common.paths import ROOT
+from tests.actions.conftest import make_settings, sqlite_url
+from tests.actions.support import TUESDAY_MORNING, fixed_clock
+
+
+@pytest.fixture(scope="module")
+def real_kb_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("real-kb") / "kb.sqlite3"
+
+    async def seed() -> None:
+        db = Database(sqlite_url(path))
+        try:
+            await run_seed(db, ROOT / "data" / "kb", ROOT / "data" / "geo")
+        finally:
+            await db.dispose()
+
+    asyncio.run(seed())
+    return path
+
+
+@pytest.fixture
+async def real_kb(real_kb_path: Path) -> AsyncIterator[KnowledgeBase]:
+    adapter = KnowledgeBase(make_settings(KB_DATABASE_URL=sqlite_url(real_kb_path)))
+    yield adapter
+    await adapter.close()
+
+
+def tracker(
+    text: str,
+    intent: str,
+    entities: dict[str, str] | None = None,
+    *,
+    slots: dict[str, Any] | None = None,
+    before: list[dict[str, Any]] | None = None,
+) -> Tracker:
+    parse = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
+        "intent_ranking": [{"name": intent, "confidence": 0.9}],
+    }
+    events = [
+        {"event": "user", "text": t, "parse_data": p} for t, p in (before or [])
+    ] + [{"event": "user", "text": text, "parse_data": parse}]
+    return Tracker.from_dict({
+        "sender_id": "real-kb",
+        "slots": {"pending_aspect": None, "service": None, "office_type": None, **(slots or {})},
+        "latest_message": parse,
+        "events": events,
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {},
+        "latest_action_name": "action_listen",
+    })
+
+
+async def run(action: Any, kb: KnowledgeBase, state: Tracker) -> tuple[list[str], list[Any]]:
+    dispatcher = CollectingDispatcher()
+    events = await action(kb, clock=fixed_clock(TUESDAY_MORNING)).run(dispatcher, state, {})
+    said = [
+        "\n".join([m.get("text") or m.get("response") or "", *(b["title"] for b in m["buttons"])])
+        for m in dispatcher.messages
+    ]
+    return said, events
+
+
+# Benefit amounts (issue 12 §2) --------------------------------------------------
+
+async def test_an_age_gets_its_band_first_then_every_band_and_the_law(real_kb) -> None:
+    said, events = await run(
+        ActionAnswerService, real_kb,
+        tracker("แม่อายุ 82 ได้เบี้ยผู้สูงอายุเดือนละกี่บาทคะ", "ask_fee",
+                {"service": "elderly_allowance"}),
+    )
+    lines = said[0].split("\n")
+    assert lines[:6] == [
+        "จำนวนเงินที่ได้รับสำหรับลงทะเบียนรับเบี้ยยังชีพผู้สูงอายุค่ะ",
+        "• อายุ 82 ปี ได้ 800 บาทต่อเดือน",
+        "• อายุ 60–69 ปี: 600 บาทต่อเดือน",
+        "• อายุ 70–79 ปี: 700 บาทต่อเดือน",
+        "• อายุ 80–89 ปี: 800 บาทต่อเดือน",
+        "• อายุ 90 ปีขึ้นไป: 1,000 บาทต่อเดือน",
+    ]
+    assert lines[6].startswith("• ตามพระราชบัญญัติผู้สูงอายุ พ.ศ. 2546")
+    assert SlotSet("last_topic", "service:elderly_allowance:amount") in events
+
+
+@pytest.mark.parametrize(("text", "band"), [
+    ("พ่ออายุ ๖๕ ได้เบี้ยเท่าไหร่", "• อายุ 65 ปี ได้ 600 บาทต่อเดือน"),
+    ("ยายครบ 90 แล้วได้เงินเท่าไร", "• อายุ 90 ปี ได้ 1,000 บาทต่อเดือน"),
+    ("ลุงอายุ 55 ได้เบี้ยเดือนละกี่บาท", "• อายุ 55 ปี ยังไม่อยู่ในเกณฑ์ที่ได้รับ อัตราที่กำหนดมีดังนี้"),
+])
+async def test_the_age_is_read_from_thai_or_arabic_digits(real_kb, text, band) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb, tracker(text, "ask_amount", {"service": "elderly_allowance"})
+    )
+    assert said[0].split("\n")[1] == band
+
+
+async def test_an_age_entity_wins_over_the_text(real_kb) -> None:
+    state = tracker("แม่อายุแปดสิบสองได้เท่าไหร่", "ask_amount",
+                    {"service": "elderly_allowance", "age": "82"})
+    said, _ = await run(ActionAnswerService, real_kb, state)
+    assert said[0].split("\n")[1] == "• อายุ 82 ปี ได้ 800 บาทต่อเดือน"
+
+
+async def test_a_follow_up_on_the_amount_keeps_the_service(real_kb) -> None:
+    state = tracker("แล้วได้เดือนละเท่าไหร่", "ask_fee", slots={"service": "disability_allowance"})
+    said, _ = await run(ActionAnswerService, real_kb, state)
+    assert said[0].split("\n")[:3] == [
+        "จำนวนเงินที่ได้รับสำหรับลงทะเบียนรับเบี้ยความพิการค่ะ",
+        "• อายุ 18 ปีขึ้นไป (ผู้ที่มีบัตรสวัสดิการแห่งรัฐได้เพิ่มอีก 200 บาทต่อเดือนผ่านบัตรสวัสดิการแห่งรัฐ): 800 บาทต่อเดือน",
+        "• อายุต่ำกว่า 18 ปี: 1,000 บาทต่อเดือน",
+    ]
+
+
+async def test_an_unverified_amount_names_who_knows(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("บัตรคนจนได้เงินเดือนละกี่บาท", "ask_amount", {"service": "state_welfare_card"}),
+    )
+    assert said[0].split("\n")[1] == (
+        "• ไม่มีข้อมูลจำนวนเงินที่ได้รับที่ยืนยันได้ กรุณาสอบถาม กระทรวงการคลัง โทร 1111"
+    )
+
+
+async def test_a_fee_question_about_an_allowance_is_still_its_fee(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("ลงทะเบียนเบี้ยผู้สูงอายุเสียค่าธรรมเนียมเท่าไหร่", "ask_fee",
+                {"service": "elderly_allowance"}),
+    )
+    assert said[0].split("\n")[:2] == [
+        "ค่าธรรมเนียมสำหรับลงทะเบียนรับเบี้ยยังชีพผู้สูงอายุค่ะ", "• ไม่เสียค่าธรรมเนียม: ฟรี"
+    ]
+
+
+async def test_how_much_of_a_service_that_pays_nothing_is_its_fee(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb, tracker("ได้เท่าไหร่", "ask_amount", {"service": "passport"})
+    )
+    assert said[0].split("\n")[0] == "ค่าธรรมเนียมสำหรับทำหนังสือเดินทาง (พาสปอร์ต) บุคคลทั่วไปค่ะ"
+
+
+# General answer first (issue 12 §1) ----------------------------------------------
+
+async def test_office_hours_without_a_place_get_the_national_answer_then_an_offer(real_kb) -> None:
+    said, events = await run(
+        ActionFindOffice, real_kb,
+        tracker("อำเภอเปิดกี่โมงคะ", "ask_office_hours", {"office_type": "district_office"}),
+    )
+    assert said == [
+        "ที่ว่าการอำเภอ: เวลาทำการโดยทั่วไปค่ะ\n"
+        "• เปิดวันจันทร์–ศุกร์ 08.30–16.30 น. ตามเวลาราชการ ปิดวันหยุดราชการ "
+        "บางแห่งเปิดบริการบางงานในวันเสาร์หรือนอกเวลาตามที่ประกาศเอง กรุณาตรวจสอบกับอำเภอก่อนไป\n"
+        "• สายด่วน 1548\n"
+        "ที่มา: กรมการปกครอง กระทรวงมหาดไทย (ตรวจสอบ 24 พฤศจิกายน 2569)",
+        "utter_offer_office_lookup",
+    ]
+    assert events == [SlotSet("pending_aspect", "office_hours")]
+
+
+async def test_the_damrongdhama_number_is_the_national_hotline(real_kb) -> None:
+    said, _ = await run(
+        ActionFindOffice, real_kb,
+        tracker("ศูนย์ดำรงธรรมเบอร์อะไร", "find_office", {"office_type": "damrongdhama_center"}),
+    )
+    assert said[0].split("\n")[:2] == [
+        "ศูนย์ดำรงธรรม: เวลาทำการโดยทั่วไปค่ะ",
+        "• เปิดวันจันทร์–ศุกร์ 08.30–16.30 น. ตามเวลาราชการ ร้องเรียนทางโทรศัพท์ได้ที่สายด่วน 1567",
+    ]
+
+
+async def test_a_type_without_office_records_gets_no_lookup_offer(real_kb) -> None:
+    said, _ = await run(
+        ActionFindOffice, real_kb,
+        tracker("ขนส่งเปิดกี่โมง", "ask_office_hours", {"office_type": "land_transport_office"}),
+    )
+    assert len(said) == 1 and "โทร 1584" in said[0]
+
+
+# Shared district names (issue 12 §4) ---------------------------------------------
+
+CHALOEM = [
+    "อำเภอเฉลิมพระเกียรติ จังหวัดสระบุรี",
+    "อำเภอเฉลิมพระเกียรติ จังหวัดนครราชสีมา",
+    "อำเภอเฉลิมพระเกียรติ จังหวัดบุรีรัมย์",
+    "อำเภอเฉลิมพระเกียรติ จังหวัดน่าน",
+    "อำเภอเฉลิมพระเกียรติ จังหวัดนครศรีธรรมราช",
+]
+
+
+async def test_a_shared_name_offers_one_button_per_district(real_kb) -> None:
+    dispatcher = CollectingDispatcher()
+    state = tracker("ที่ว่าการอำเภอเฉลิมพระเกียรติอยู่ไหนคะ", "find_office",
+                    {"office_type": "district_office"})
+    events = await ActionFindOffice(real_kb, clock=fixed_clock(TUESDAY_MORNING)).run(
+        dispatcher, state, {}
+    )
+    [message] = dispatcher.messages
+    assert message["text"] == "ชื่อเฉลิมพระเกียรติมีในหลายจังหวัดค่ะ หมายถึงที่ไหนคะ เลือกได้เลยค่ะ"
+    assert [b["title"] for b in message["buttons"]] == CHALOEM
+    assert json.loads(message["buttons"][3]["payload"].removeprefix("/find_office")) == {
+        "office_type": "district_office", "district": "5515"
+    }
+    assert events == [SlotSet("pending_aspect", "office")]
+
+
+async def test_a_province_named_before_settles_a_shared_name(real_kb) -> None:
+    earlier = ("อยู่บุรีรัมย์ค่ะ", {"intent": {"name": "inform"},
+                                    "entities": [{"entity": "province", "value": "31"}]})
+    said, _ = await run(
+        ActionFindOffice, real_kb,
+        tracker("อำเภอเฉลิมพระเกียรติเปิดกี่โมง", "ask_office_hours",
+                {"office_type": "district_office"}, before=[earlier]),
+    )
+    assert said[0].startswith("เวลาทำการของที่ว่าการอำเภอในอำเภอเฉลิมพระเกียรติ จังหวัดบุรีรัมย์ค่ะ\n")
+
+
+async def test_a_shared_location_settles_a_shared_name_by_distance(real_kb) -> None:
+    earlier = ("/share_location", {"intent": {"name": "share_location"}, "entities": [
+        {"entity": "latitude", "value": 8.1786}, {"entity": "longitude", "value": 100.0484}]})
+    said, _ = await run(
+        ActionFindOffice, real_kb,
+        tracker("อำเภอเฉลิมพระเกียรติเปิดวันเสาร์ไหม", "ask_office_hours", before=[earlier]),
+    )
+    assert "จังหวัดนครศรีธรรมราช" in said[0].split("\n")[0]
+
+
+@pytest.mark.parametrize(("text", "office_type", "heading"), [
+    ("อำเภอจอมทองเปิดกี่โมงคะ", "district_office", "อำเภอจอมทอง จังหวัดเชียงใหม่"),
+    ("สำนักงานเขตจอมทองเปิดกี่โมง", "bangkok_district_office", "เขตจอมทอง กรุงเทพมหานคร"),
+])
+async def test_amphoe_or_khet_before_the_name_settles_it(real_kb, text, office_type, heading) -> None:
+    said, _ = await run(
+        ActionFindOffice, real_kb, tracker(text, "ask_office_hours", {"office_type": office_type})
+    )
+    assert said[0].split("\n")[0].endswith(f"ใน{heading}ค่ะ")
+
+
+async def test_where_to_apply_with_a_shared_name_offers_the_districts(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("จอมทองไปต่อบัตรประชาชนที่ไหน", "ask_where_to_apply", {"service": "id_card_renewal"}),
+    )
+    assert said[1] == (
+        "ชื่อจอมทองมีในหลายจังหวัดค่ะ หมายถึงที่ไหนคะ เลือกได้เลยค่ะ\n"
+        "เขตจอมทอง กรุงเทพมหานคร\nอำเภอจอมทอง จังหวัดเชียงใหม่"
+    )
+
+
+# English (issue 12 §7) ------------------------------------------------------------
+
+async def test_english_is_answered_in_english_with_the_agency_website(real_kb) -> None:
+    said, events = await run(
+        ActionDefaultAskAffirmation, real_kb,
+        tracker("How much does a new passport cost?", "nlu_fallback"),
+    )
+    assert said == [
+        "utter_english",
+        "Passport (ordinary): handled by the Department of Consular Affairs, Ministry of Foreign"
+        " Affairs.\n• Website of the Department of Consular Affairs, Ministry of Foreign Affairs:"
+        " https://www.consular.mfa.go.th/",
+    ]
+    assert events == []
+
+
+async def test_english_about_district_offices_gives_their_usual_hours(real_kb) -> None:
+    said, _ = await run(
+        ActionFindOffice, real_kb,
+        tracker("What time does the district office open?", "ask_office_hours"),
+    )
+    assert said[1] == (
+        "District Office (Amphoe): usually Monday–Friday 08:30–16:30, closed on public holidays.\n"
+        "Bangkok District Office (Khet): usually Monday–Friday 08:30–16:30, closed on public holidays."
+    )
+
+
+async def test_asking_for_a_number_about_a_service_names_its_hotline(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("ร้องเรียนศูนย์ดำรงธรรมโทรเบอร์ไหน", "ask_service",
+                {"service": "damrongdhama_complaint"}),
+    )
+    assert "• สอบถามได้ที่ ศูนย์ดำรงธรรม กระทรวงมหาดไทย โทร 1567" in said[0].split("\n")
