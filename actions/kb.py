@@ -207,6 +207,12 @@ class KnowledgeBase:
     async def district(self, code: str) -> District:
         return await self._cached(("district", code), lambda s: geo.get_district(s, code))
 
+    async def office_name(self, code: str) -> str | None:
+        """The Thai name of office ``code`` (None: no such office)."""
+        names = await self._cached(("office_name", code),
+                                   lambda s: offices.office_names(s, [code]))
+        return names.get(code)
+
     async def office_type_names(self) -> dict[str, str]:
         """Office type code → Thai name."""
         return await self._cached(("office_types",), _office_type_names)

@@ -6,12 +6,12 @@ the offices domain's, so it lives here with the actions that send it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from actions.thai import MONTHS
-from app.kb.hours import BANGKOK, HoursRange, OpenState, open_state, week_groups
+from app.kb.hours import BANGKOK, Closure, HoursRange, OpenState, open_state, week_groups
 
 WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
 NO_HOURS_TEXT = "ไม่มีข้อมูลเวลาทำการ"
@@ -60,11 +60,38 @@ def _day_phrase(day: date, today: date) -> str:
     return phrase
 
 
-def status_text(state: OpenState) -> str:
-    """The state as one Thai sentence: what now, and when that changes."""
-    ranges = state.today_ranges
+def _thai_date(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year + 543}"
+
+
+def closure_text(closure: Closure, go_to_name: str | None) -> str:
+    """Why the office's hours differ today, and where to go instead."""
+    if closure.ranges:
+        text = f"วันนี้เปิดเวลาพิเศษถึงวันที่ {_thai_date(closure.ends_on)}"
+    else:
+        text = f"ปิดทำการชั่วคราวถึงวันที่ {_thai_date(closure.ends_on)}"
+    if closure.reason:
+        text += f" ({closure.reason})"
+    if go_to_name:
+        text += f" โปรดติดต่อ{go_to_name}แทน"
+    return text
+
+
+def status_text(state: OpenState, go_to_name: str | None = None) -> str:
+    """The state as one Thai sentence: what now, and when that changes.
+
+    ``go_to_name`` names the office a temporary closure sends citizens to.
+    """
     if state.kind == "unknown":
         return NO_HOURS_TEXT
+    if state.closure is None:
+        return _status_text(state)
+    # Today's closure or special hours first: it is what the citizen must know.
+    return f"{closure_text(state.closure, go_to_name)} {_status_text(state)}"
+
+
+def _status_text(state: OpenState) -> str:
+    ranges = state.today_ranges
     if state.kind == "open":
         assert state.current is not None
         pause = ""
@@ -72,7 +99,9 @@ def status_text(state: OpenState) -> str:
             closes, back = ranges[state.current][1], ranges[state.current + 1][0]
             pause = f"{_break_name(closes)} {_hm(closes)}–{_hm(back)} น. "
         return f"เปิดอยู่ {pause}ปิด {_hm(ranges[-1][1])} น."
-    if state.kind == "holiday":
+    if state.kind == "temporarily_closed":
+        now = ""
+    elif state.kind == "holiday":
         now = f"ปิดวันนี้ (วันหยุดราชการ: {state.holiday_name})"
     elif state.kind == "on_break":
         assert state.break_started is not None
@@ -87,7 +116,7 @@ def status_text(state: OpenState) -> str:
         when = f"เปิด{again} {_hm(opens.time())} น."
     else:
         when = f"เปิด{_day_phrase(opens.date(), state.today)} {_hm(opens.time())} น."
-    return f"{now} {when}"
+    return f"{now} {when}".strip()
 
 
 def open_status(
@@ -95,16 +124,18 @@ def open_status(
     closed_on_public_holidays: bool,
     now: datetime,
     holidays: Mapping[date, str],
+    closures: Sequence[Closure] = (),
+    go_to_name: str | None = None,
 ) -> OfficeStatus:
     """Is the office open at ``now`` (aware; compared in Bangkok), said in Thai.
 
     Raises:
         ValueError: ``now`` is naive.
     """
-    state = open_state(hours, closed_on_public_holidays, now, holidays, tz=BANGKOK)
-    return OfficeStatus(
-        state.is_open, state.closes_at, state.opens_next, state.holiday_name, status_text(state)
-    )
+    state = open_state(hours, closed_on_public_holidays, now, holidays, closures=closures,
+                       tz=BANGKOK)
+    return OfficeStatus(state.is_open, state.closes_at, state.opens_next, state.holiday_name,
+                        status_text(state, go_to_name))
 
 
 def format_hours(hours: Iterable[HoursRange], closed_on_public_holidays: bool) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -21,8 +22,10 @@ from actions.office_hours import format_hours, open_status
 from actions.places import PLACE_ENTITIES, Place, canonical, latest_entity, latest_place
 from actions.thai import distance, district_label, province_label, source_line
 from app.errors import NotFoundError
-from app.kb.hours import LOOKAHEAD_DAYS
+from app.kb.hours import LOOKAHEAD_DAYS, Closure, closure_on, closures_from_data
 from app.kb.models import District, Office
+
+logger = logging.getLogger(__name__)
 
 NEAREST_LIMIT = 3
 AREA_LIMIT = 5
@@ -39,6 +42,16 @@ NO_HOURS_NOTE_TEXT = "ไม่มีข้อมูลเวลาทำกา�
 NO_OFFICES_TEXT = "ขออภัยค่ะ ยังไม่พบข้อมูลสำนักงานในพื้นที่นี้ สอบถามได้ที่ศูนย์บริการข้อมูลภาครัฐเพื่อประชาชน โทร 1111 ค่ะ"
 
 
+def _closures(office: Office) -> list[Closure]:
+    try:
+        return closures_from_data(office.closures)
+    except (ValueError, KeyError, TypeError):
+        # Validated when published; a row that still fails must not cost the
+        # citizen the office's ordinary hours.
+        logger.warning("office %s has a malformed closure", office.code)
+        return []
+
+
 async def _entry(
     kb: KnowledgeBase, office: Office, distance_km: float | None, now: datetime
 ) -> OfficeEntry:
@@ -46,7 +59,11 @@ async def _entry(
     holidays = await kb.holidays_between(
         today, today + timedelta(days=LOOKAHEAD_DAYS), province_code=office.province_code
     )
-    status = open_status(office.hours, office.closed_on_public_holidays, now, holidays)
+    closures = _closures(office)
+    closure = closure_on(closures, today)
+    go_to = await kb.office_name(closure.go_to_office) if closure and closure.go_to_office else None
+    status = open_status(office.hours, office.closed_on_public_holidays, now, holidays,
+                         closures, go_to)
     type_names = await kb.office_type_names()
     return OfficeEntry(
         code=office.code,

@@ -28,7 +28,7 @@ EDITING_ROLES = frozenset(
 # Fields of their own office a district officer may change: hours, closures,
 # phone and location. Everything else about the office is the province's.
 DISTRICT_OFFICER_FIELDS = frozenset(
-    {"hours", "phone", "address", "latitude", "longitude", "location_is_approximate",
+    {"hours", "closures", "phone", "address", "latitude", "longitude", "location_is_approximate",
      "closed_on_public_holidays", "source_agency", "source_title", "source_url", "checked_on"}
 )
 EDITABLE_KINDS = frozenset({ContentKind.OFFICE, ContentKind.FAQ, ContentKind.SERVICE})
@@ -138,6 +138,6 @@ def check_edit(
     extra = sorted(set(changed) - DISTRICT_OFFICER_FIELDS)
     if extra:
         raise ForbiddenError(
-            f"เจ้าหน้าที่อำเภอแก้ไขได้เฉพาะเวลาทำการ โทรศัพท์ ที่อยู่ และตำแหน่งบนแผนที่ "
+            f"เจ้าหน้าที่อำเภอแก้ไขได้เฉพาะเวลาทำการ การปิดทำการชั่วคราว โทรศัพท์ ที่อยู่ และตำแหน่งบนแผนที่ "
             f"(แก้ไม่ได้: {', '.join(extra)})"
         )

@@ -40,6 +40,7 @@ FIELD_NAMES_TH = {
     "latitude": "ละติจูด",
     "longitude": "ลองจิจูด",
     "hours": "เวลาทำการ",
+    "closures": "ปิดทำการชั่วคราว/เวลาพิเศษ",
     "source_agency": "แหล่งที่มา (หน่วยงาน)",
     "source_title": "แหล่งที่มา (ชื่อเอกสาร)",
     "source_url": "แหล่งที่มา (ลิงก์)",
@@ -208,6 +209,36 @@ def hours_error(rows: Any) -> str | None:
     return None
 
 
+def closures_error(rows: Any, office_code: Any = None) -> str | None:
+    """A closure needs a date range in order, sane special hours and a reason."""
+    where = _name("closures")
+    if rows is None:
+        return None
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        return f"{where} ต้องเป็นรายการช่วงวันที่"
+    for number, row in enumerate(rows, 1):
+        if set(row) - {"starts_on", "ends_on", "hours", "reason", "go_to_office"}:
+            return f"{where} รายการที่ {number}: มีช่องที่ไม่รู้จัก"
+        if not all(isinstance(row.get(k), str) and _is_date(row[k])
+                   for k in ("starts_on", "ends_on")):
+            return f"{where} รายการที่ {number}: ต้องระบุวันเริ่มและวันสิ้นสุดเป็น YYYY-MM-DD"
+        if row["ends_on"] < row["starts_on"]:
+            return f"{where} รายการที่ {number}: วันสิ้นสุดต้องไม่ก่อนวันเริ่ม"
+        if not str(row.get("reason") or "").strip():
+            return f"{where} รายการที่ {number}: ต้องระบุเหตุผลที่ประชาชนจะได้เห็น"
+        go_to = row.get("go_to_office")
+        if go_to is not None and (not isinstance(go_to, str) or go_to == office_code):
+            return f"{where} รายการที่ {number}: สำนักงานที่ให้ไปแทนต้องเป็นรหัสสำนักงานอื่น"
+        hours = row.get("hours") or []
+        if not isinstance(hours, list):
+            return f"{where} รายการที่ {number}: เวลาพิเศษต้องเป็นรายการ [เวลาเปิด, เวลาปิด]"
+        # The same checks as the week's hours, on one day.
+        message = hours_error([[0, *pair] if isinstance(pair, list) else pair for pair in hours])
+        if message:
+            return f"{where} รายการที่ {number}: {message}"
+    return None
+
+
 def _source_errors(data: Mapping[str, Any]) -> dict[str, str]:
     errors = {}
     if not str(data.get("source_agency") or "").strip():
@@ -255,6 +286,9 @@ def record_errors(
             message = hours_error(data[HOURS])
             if message:
                 errors[HOURS] = message
+        message = closures_error(data.get("closures"), data.get("code"))
+        if message:
+            errors["closures"] = message
         lat, lon = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lon is None):
             errors["latitude"] = "ต้องกรอกทั้งละติจูดและลองจิจูด (latitude, longitude)"

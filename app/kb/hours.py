@@ -8,10 +8,10 @@ Asia/Bangkok whatever the server's zone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -28,11 +28,56 @@ class HoursRange(Protocol):
 
 
 Ranges = list[tuple[time, time]]
-# Where a moment falls: no hours known; open; a public holiday; a day without
-# hours; before the first range; between two ranges; after the last one.
+# Where a moment falls: no hours known; open; a public holiday; a temporary
+# closure; a day without hours; before the first range; between two ranges;
+# after the last one.
 StateKind = Literal[
-    "unknown", "open", "holiday", "closed_today", "before_opening", "on_break", "after_closing"
+    "unknown", "open", "holiday", "temporarily_closed", "closed_today", "before_opening",
+    "on_break", "after_closing",
 ]
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A temporary closure (no ``ranges``) or special hours, for days ``starts_on``–``ends_on``.
+
+    It replaces the office's week, and public holidays, on those days: special
+    hours may open an office on a day it is usually closed.
+    """
+
+    starts_on: date
+    ends_on: date
+    ranges: Ranges
+    reason: str
+    go_to_office: str | None = None
+
+    @classmethod
+    def from_data(cls, row: Mapping[str, Any]) -> Closure:
+        """One row of ``Office.closures``.
+
+        Raises:
+            ValueError: a date or time is missing or malformed, or the dates are reversed.
+        """
+        starts, ends = date.fromisoformat(row["starts_on"]), date.fromisoformat(row["ends_on"])
+        if ends < starts:
+            raise ValueError("ends_on is before starts_on")
+        ranges = sorted((time.fromisoformat(o), time.fromisoformat(c))
+                        for o, c in row.get("hours") or [])
+        if any(o >= c for o, c in ranges):
+            raise ValueError("a range closes before it opens")
+        return cls(starts, ends, ranges, str(row.get("reason") or "").strip(),
+                   row.get("go_to_office") or None)
+
+
+def closures_from_data(rows: Iterable[Mapping[str, Any]] | None) -> list[Closure]:
+    """The office's closures; raises ``ValueError`` on a malformed row (validated at publish)."""
+    return [Closure.from_data(row) for row in rows or ()]
+
+
+def closure_on(closures: Sequence[Closure], day: date) -> Closure | None:
+    """The closure that covers ``day``; of overlapping ones, the one that started last."""
+    covering = [c for c in closures if c.starts_on <= day <= c.ends_on]
+    return max(covering, key=lambda c: c.starts_on) if covering else None
 
 
 @dataclass(frozen=True)
@@ -48,6 +93,7 @@ class OpenState:
         opens_next: the next opening (only when closed and one is found).
         holiday_name: the public holiday that closes the office today.
         break_started: when the break under way began (only on a break).
+        closure: the temporary closure or special hours of today, if any.
     """
 
     kind: StateKind
@@ -58,6 +104,7 @@ class OpenState:
     opens_next: datetime | None = None
     holiday_name: str | None = None
     break_started: time | None = None
+    closure: Closure | None = None
 
     @property
     def is_open(self) -> bool | None:
@@ -98,12 +145,13 @@ def open_state(
     now: datetime,
     holidays: Mapping[date, str],
     *,
+    closures: Sequence[Closure] = (),
     tz: tzinfo = BANGKOK,
 ) -> OpenState:
     """Is the office open at ``now`` (an aware datetime), and when does that change?
 
     ``holidays`` should cover ``now`` and the weeks after it, so the next
-    opening skips them too.
+    opening skips them too; ``closures`` replace the week on their days.
 
     Raises:
         ValueError: ``now`` is naive (its moment would be a guess).
@@ -113,24 +161,31 @@ def open_state(
     local = now.astimezone(tz)
     today, clock = local.date(), local.time().replace(tzinfo=None)
     days = weekly_ranges(hours)
-    if not days:
+    closure = closure_on(closures, today)
+    if not days and closure is None:
         return OpenState("unknown", today, [])
 
     def ranges_on(day: date) -> Ranges:
+        special = closure_on(closures, day)
+        if special is not None:
+            return special.ranges
         if closed_on_public_holidays and day in holidays:
             return []
         return days.get(day.weekday(), [])
 
-    holiday_name = holidays.get(today) if closed_on_public_holidays else None
+    holiday_name = holidays.get(today) if closed_on_public_holidays and closure is None else None
     today_ranges = ranges_on(today)
     for i, (opens, closes) in enumerate(today_ranges):
         if opens <= clock < closes:
             closes_at = datetime.combine(today, closes, tz)
-            return OpenState("open", today, today_ranges, current=i, closes_at=closes_at)
+            return OpenState("open", today, today_ranges, current=i, closes_at=closes_at,
+                             closure=closure)
 
     kind: StateKind
     break_started = None
-    if holiday_name is not None:
+    if closure is not None and not closure.ranges:
+        kind = "temporarily_closed"
+    elif holiday_name is not None:
         kind = "holiday"
     elif not today_ranges:
         kind = "closed_today"
@@ -143,7 +198,7 @@ def open_state(
         break_started = max(c for _, c in today_ranges if c <= clock)
     opens_next = _next_opening(today, clock, ranges_on, tz)
     return OpenState(kind, today, today_ranges, opens_next=opens_next,
-                     holiday_name=holiday_name, break_started=break_started)
+                     holiday_name=holiday_name, break_started=break_started, closure=closure)
 
 
 def _next_opening(

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timezone
 import pytest
 
 from actions.office_hours import NO_HOURS_TEXT, format_hours, open_status
-from app.kb.hours import BANGKOK
+from app.kb.hours import BANGKOK, Closure, closures_from_data
 from common.paths import ROOT
 
 
@@ -152,3 +152,45 @@ def test_the_data_layer_leaves_the_wording_to_the_actions() -> None:
     # app/kb/hours.py is logic only: every Thai word about hours is said here, in actions/.
     source = (ROOT / "app" / "kb" / "hours.py").read_text(encoding="utf-8")
     assert [c for c in source if "\u0e00" <= c <= "\u0e7f"] == []
+
+
+# --- Temporary closures and special hours (Office.closures) -------------------
+
+FLOOD = Closure(date(2025, 12, 8), date(2025, 12, 12), [], "น้ำท่วมอาคาร",
+                "district_office:5002")
+SATURDAY_SERVICE = Closure(date(2025, 12, 13), date(2025, 12, 13),
+                           [(time(9, 0), time(12, 0))], "ออกหน่วยบริการวันเสาร์")
+
+
+def test_a_temporary_closure_names_its_end_reason_and_the_office_to_go_to() -> None:
+    # Monday 8 December 2025, 10:00: an ordinary working hour, but flooded.
+    status = open_status(GOVERNMENT, True, bkk(8, 10), HOLIDAYS, [FLOOD], "ที่ว่าการอำเภอสารภี")
+    assert status.is_open is False
+    assert status.text == ("ปิดทำการชั่วคราวถึงวันที่ 12 ธันวาคม 2568 (น้ำท่วมอาคาร) "
+                           "โปรดติดต่อที่ว่าการอำเภอสารภีแทน เปิดวันจันทร์ที่ 15 ธันวาคม 08:30 น.")
+
+
+def test_special_hours_open_an_office_on_a_saturday() -> None:
+    status = open_status(GOVERNMENT, True, bkk(13, 10), HOLIDAYS, [SATURDAY_SERVICE])
+    assert status.is_open is True
+    assert status.text == ("วันนี้เปิดเวลาพิเศษถึงวันที่ 13 ธันวาคม 2568 (ออกหน่วยบริการวันเสาร์) "
+                           "เปิดอยู่ ปิด 12:00 น.")
+
+
+def test_the_next_opening_skips_a_closure_after_a_holiday() -> None:
+    # Friday 5 December (a holiday), evening; the week of 8–12 is flooded.
+    status = open_status(GOVERNMENT, True, bkk(5, 18), HOLIDAYS, [FLOOD])
+    assert status.opens_next == datetime(2025, 12, 15, 8, 30, tzinfo=BANGKOK)
+    assert status.text == ("ปิดวันนี้ (วันหยุดราชการ: วันชาติ และวันพ่อแห่งชาติ) "
+                           "เปิดวันจันทร์ที่ 15 ธันวาคม 08:30 น.")
+
+
+def test_closures_from_data_refuses_reversed_dates_and_ranges() -> None:
+    assert closures_from_data([{"starts_on": "2025-12-08", "ends_on": "2025-12-12",
+                                "reason": "น้ำท่วมอาคาร", "go_to_office": "district_office:5002"}]
+                              ) == [FLOOD]
+    with pytest.raises(ValueError):
+        closures_from_data([{"starts_on": "2025-12-12", "ends_on": "2025-12-08"}])
+    with pytest.raises(ValueError):
+        closures_from_data([{"starts_on": "2025-12-12", "ends_on": "2025-12-12",
+                             "hours": [["12:00", "09:00"]]}])

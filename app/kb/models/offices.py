@@ -53,6 +53,11 @@ class Office(Editable, Base):
     phone: Mapped[str | None] = mapped_column(String(100))
     closed_on_public_holidays: Mapped[bool] = mapped_column(Boolean, default=True)
     service_codes: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # Temporary closures and special hours for a date range, set by the office's
+    # officers: [{"starts_on", "ends_on" (YYYY-MM-DD, inclusive), "hours":
+    # [["HH:MM", "HH:MM"], ...] (none: closed), "reason", "go_to_office" (the
+    # code of the office to go to instead, or null)}] (app.kb.hours.Closure).
+    closures: Mapped[list[dict[str, object]] | None] = mapped_column(JSONType, default=list)
 
     hours: Mapped[list[OpeningHours]] = relationship(
         back_populates="office",

@@ -158,6 +158,14 @@ async def nearest_offices(
     return [(by_id[office_id], distance) for distance, _, _, office_id in best]
 
 
+async def office_names(session: AsyncSession, codes: Sequence[str]) -> dict[str, str]:
+    """Office code -> Thai name, for the codes that exist (a closure's office to go to)."""
+    if not codes:
+        return {}
+    rows = await session.execute(select(Office.code, Office.name_th).where(Office.code.in_(codes)))
+    return {code: name for code, name in rows.tuples()}
+
+
 async def list_office_types(session: AsyncSession) -> list[OfficeType]:
     """Every published office type, by code."""
     result = await session.scalars(

@@ -69,7 +69,7 @@ async def test_district_officer_edits_their_office_hours_previews_and_publishes(
     body = await officer.json("POST", "/api/drafts", expect=403, json={
         "kind": "office", "key": OWN_OFFICE, "data": {"name_th": "ชื่อใหม่"}})
     assert body["message"] == (
-        "เจ้าหน้าที่อำเภอแก้ไขได้เฉพาะเวลาทำการ โทรศัพท์ ที่อยู่ และตำแหน่งบนแผนที่ (แก้ไม่ได้: name_th)"
+        "เจ้าหน้าที่อำเภอแก้ไขได้เฉพาะเวลาทำการ การปิดทำการชั่วคราว โทรศัพท์ ที่อยู่ และตำแหน่งบนแผนที่ (แก้ไม่ได้: name_th)"
     )
 
 
@@ -246,3 +246,27 @@ async def test_audit_log_search_and_restore(console: Console) -> None:
     assert restored["data"]["phone"] == "053-100-001"
     await officer.json("POST", f"/api/drafts/{restored['id']}/publish", json={"reason": "กู้คืน"})
     assert (await officer.json("GET", f"/api/offices/{OWN_OFFICE}"))["phone"] == "053-100-001"
+
+
+async def test_district_officer_closes_their_office_for_a_week_and_names_where_to_go(
+    console: Console,
+) -> None:
+    officer = await console.login("cm.district")
+    closure = {"starts_on": "2026-12-07", "ends_on": "2026-12-11", "hours": [],
+               "reason": "ซ่อมแซมอาคาร", "go_to_office": "district_office:5002"}
+    draft = await officer.json("POST", "/api/drafts", expect=201, json={
+        "kind": "office", "key": OWN_OFFICE, "base_version": 1,
+        "data": {"closures": [closure], **CM_SOURCE}})
+    preview = await officer.json("GET", f"/api/drafts/{draft['id']}/preview")
+    assert preview["web"]["offices"][0]["status"] == (
+        "ปิดทำการชั่วคราวถึงวันที่ 11 ธันวาคม 2569 (ซ่อมแซมอาคาร) "
+        "โปรดติดต่อที่ว่าการอำเภอจอมทองแทน เปิดวันจันทร์ที่ 14 ธันวาคม 08:30 น.")
+    assert preview["web"]["offices"][0]["open_now"] is False
+    await officer.json("POST", f"/api/drafts/{draft['id']}/publish", json={"reason": "ซ่อมอาคาร"})
+    office = await officer.json("GET", f"/api/offices/{OWN_OFFICE}")
+    assert office["closures"] == [closure]
+    body = await officer.json("POST", "/api/drafts", expect=400, json={
+        "kind": "office", "key": OWN_OFFICE, "base_version": 2,
+        "data": {"closures": [{**closure, "reason": ""}]}})
+    assert body["fields"] == {"closures": "ปิดทำการชั่วคราว/เวลาพิเศษ (closures) รายการที่ 1: "
+                                          "ต้องระบุเหตุผลที่ประชาชนจะได้เห็น"}

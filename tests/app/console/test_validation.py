@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from app.console.validation import geography, hours_error, phone_error
+from app.console.validation import closures_error, geography, hours_error, phone_error
 from common.paths import GEO
 
 
@@ -62,3 +62,25 @@ def test_hours() -> None:
     assert hours_error([[0, "8.30", "16:30"]]) == (
         "เวลาทำการ (hours): เวลา 8.30–16:30 ไม่อยู่ในรูปแบบ HH:MM")
     assert hours_error("จันทร์–ศุกร์") == "เวลาทำการ (hours) ต้องเป็นรายการ [วัน, เวลาเปิด, เวลาปิด]"
+
+
+def test_closures() -> None:
+    flood = {"starts_on": "2026-12-08", "ends_on": "2026-12-12", "hours": [],
+             "reason": "น้ำท่วมอาคาร", "go_to_office": "district_office:5002"}
+    saturday = {"starts_on": "2026-12-12", "ends_on": "2026-12-12", "hours": [["09:00", "12:00"]],
+                "reason": "ออกหน่วยบริการวันเสาร์"}
+    assert closures_error([flood, saturday], "district_office:5001") is None
+    assert closures_error([{**flood, "ends_on": "2026-12-01"}], "district_office:5001") == (
+        "ปิดทำการชั่วคราว/เวลาพิเศษ (closures) รายการที่ 1: วันสิ้นสุดต้องไม่ก่อนวันเริ่ม")
+    assert closures_error([saturday, {**flood, "reason": " "}], "district_office:5001") == (
+        "ปิดทำการชั่วคราว/เวลาพิเศษ (closures) รายการที่ 2: ต้องระบุเหตุผลที่ประชาชนจะได้เห็น")
+    assert closures_error([flood], "district_office:5002") == (
+        "ปิดทำการชั่วคราว/เวลาพิเศษ (closures) รายการที่ 1: "
+        "สำนักงานที่ให้ไปแทนต้องเป็นรหัสสำนักงานอื่น")
+    assert closures_error([{**saturday, "hours": [["12:00", "09:00"]]}], None) == (
+        "ปิดทำการชั่วคราว/เวลาพิเศษ (closures) รายการที่ 1: "
+        "เวลาทำการ (hours): เวลาเปิด 12:00 ต้องก่อนเวลาปิด 09:00")
+    assert closures_error([{**flood, "starts_on": 20261208}], None) == (
+        "ปิดทำการชั่วคราว/เวลาพิเศษ (closures) รายการที่ 1: "
+        "ต้องระบุวันเริ่มและวันสิ้นสุดเป็น YYYY-MM-DD")
+    assert closures_error("ปิด", None) == "ปิดทำการชั่วคราว/เวลาพิเศษ (closures) ต้องเป็นรายการช่วงวันที่"
