@@ -11,7 +11,9 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from app.console.validation import phone_error
-from tests.app.console_ui.conftest import ARTIFACTS, OFFICER, PASSWORD, PROVINCE, Console
+from tests.app.console_ui.conftest import (
+    ARTIFACTS, OFFICER, PASSWORD, PROVINCE, Console, run_async,
+)
 from tests.app.console_ui.support import (
     DRAFT_URL, REASON_LABEL, SAVE, Recorder, draft_preview, line_texts, published_faq,
     published_hours, published_office, publish_now, save_draft, sign_in,
@@ -225,3 +227,29 @@ def test_an_expired_session_returns_to_sign_in(context: BrowserContext, console:
     page.get_by_label("รหัสผ่าน").fill(PASSWORD)
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
     expect(page.get_by_role("heading", name="คำถามที่พบบ่อย", exact=True)).to_be_visible()
+
+
+def test_a_locked_account_is_told_so(
+    context: BrowserContext, console: Console
+) -> None:
+    from app.console.users import create_user
+    from app.console.views.session import BAD_CREDENTIALS, LOCKED
+
+    run_async(lambda: create_user(console.settings, username="cm_forgetful",
+                                  role="province_officer", password=PASSWORD,
+                                  province_code=PROVINCE))
+    page = context.new_page()
+    page.goto(console.url + "/")
+    page.get_by_label("ชื่อผู้ใช้").fill("cm_forgetful")
+    error = page.locator("[data-field=password] .field-error")
+    for attempt in range(console.settings.console_max_failed_logins):
+        page.get_by_label("รหัสผ่าน").fill(f"wrong-password-{attempt}")
+        page.get_by_role("button", name="เข้าสู่ระบบ").click()
+        if attempt < console.settings.console_max_failed_logins - 1:
+            expect(error).to_have_text(BAD_CREDENTIALS)
+    page.get_by_label("รหัสผ่าน").fill(PASSWORD)  # even the right one, while locked
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    # Not a field's fault: the box at the top of the form (role=alert) says it.
+    expect(page.locator(".form-summary .summary-title")).to_have_text(
+        LOCKED.format(minutes=console.settings.console_lockout_minutes))
+    expect(page.get_by_role("heading", name="เข้าสู่ระบบสำหรับเจ้าหน้าที่")).to_be_visible()
