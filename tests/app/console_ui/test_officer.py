@@ -31,6 +31,7 @@ NEW_REPLY = f"{NEW_ANSWER}\nที่มา: ศูนย์ดำรงธร�
 NEW_HOURS = sorted(
     [[day, "08:00", "12:00"] for day in range(5)] + [[day, "13:00", "17:00"] for day in range(5)]
 )
+NEW_ADDRESS = "ถนนโชตนา ตำบลช้างเผือก อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่"  # test data
 FAQ_REASON = "ศูนย์ดำรงธรรมแจ้งที่ตั้งและเวลาทำการ"
 HOURS_REASON = "อำเภอขยายเวลาทำการ"
 
@@ -198,7 +199,7 @@ def test_a_newer_publication_is_never_overwritten(
 
     # Meanwhile, in another tab, the address is changed and published.
     theirs.goto(f"{console.url}/#/offices/{console.office_code}")
-    theirs.get_by_label("ที่อยู่").fill("ถนนโชตนา ตำบลช้างเผือก อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่")
+    theirs.get_by_label("ที่อยู่").fill(NEW_ADDRESS)
     save_draft(theirs, "ที่อยู่ตามทะเบียน")
     expect(theirs).to_have_url(DRAFT_URL)
     publish_now(theirs, "ที่อยู่ตามทะเบียน")
@@ -210,8 +211,7 @@ def test_a_newer_publication_is_never_overwritten(
     message = CONFLICT.format(what="ข้อมูลสำนักงาน", current=now, base=started)
     expect(mine.locator(".form-summary .summary-title")).to_have_text(message)
     mine.get_by_role("button", name="เปิดข้อมูลล่าสุด (สิ่งที่พิมพ์ในหน้านี้จะหายไป)").click()
-    expect(mine.get_by_label("ที่อยู่")).to_have_value(
-        "ถนนโชตนา ตำบลช้างเผือก อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่")
+    expect(mine.get_by_label("ที่อยู่")).to_have_value(NEW_ADDRESS)
     assert published_office(console).phone != "053-112-399"
 
 
