@@ -8,7 +8,7 @@ from pathlib import Path
 from aiohttp import web
 
 from actions.kb import KnowledgeBase
-from app.console.auth import LoginRateLimit, utc_now
+from app.console.auth import Clock, LoginRateLimit, utc_now
 from app.console.errors import error_middleware
 from app.console.http import (
     CLOCK,
@@ -22,10 +22,10 @@ from app.console.http import (
 from app.console.openapi import openapi_handler
 from app.console.routes import ROUTES
 from app.console.scheduler import scheduler
-from app.console.auth import Clock
 from app.console.validation import geography
 from app.console.views.drafts import KB
 from app.kb.db import create_database
+from app.kb.migrate import upgrade
 from app.settings import Settings
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -44,6 +44,9 @@ SECURITY_HEADERS = {
 
 async def database(app: web.Application) -> AsyncIterator[None]:
     db = create_database(app[SETTINGS])
+    # The console may start before anything else has touched the database:
+    # its tables (accounts, sessions) must exist. A no-op when already at head.
+    await upgrade(db.engine)
     app[DATABASE] = db
     yield
     await db.dispose()

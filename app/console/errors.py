@@ -7,6 +7,7 @@ branch, which logs it and answers a generic 500 that the fuzz test hunts for.
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -78,7 +79,9 @@ def error_response(
     }
     if fields:
         body["fields"] = fields
-    response = web.json_response(body, status=status)
+    response = web.json_response(
+        body, status=status, dumps=lambda value: json.dumps(value, ensure_ascii=False)
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,4 +1,5 @@
-"""Publishes scheduled drafts when their time comes (holiday hours that start next week)."""
+"""Publishes scheduled drafts when their time comes (holiday hours that start next week),
+and forgets expired sessions."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from app.console.http import CLOCK, DATABASE, SETTINGS
-from app.kb.repositories import editing
+from app.kb.repositories import accounts, editing
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +19,8 @@ async def publish_due_once(app: web.Application) -> int:
     """One pass: publish every draft whose time has come; returns how many."""
     async with app[DATABASE].session() as session:
         revisions = await editing.publish_due(session, app[CLOCK]())
+        # Expired sign-ins are useless rows: drop them on the same beat.
+        await accounts.purge_expired_sessions(session, app[CLOCK]())
     for revision in revisions:
         logger.info("scheduled %s %s published (revision %s)",
                     revision.kind, revision.record_key, revision.id)
