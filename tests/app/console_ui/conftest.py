@@ -136,6 +136,8 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         "APP_ENV": "test",
         "KB_DATABASE_URL": url,
         "CONSOLE_SESSION_SECRET": "console-ui-browser-test-secret-0123456789",
+        # Every test signs in from 127.0.0.1: the per-address limit is tested in tests/app/console.
+        "CONSOLE_LOGIN_RATE": "1000",
     })
     run_async(lambda: _seed(url))
     run_async(lambda: create_user(settings, username=OFFICER, role="province_officer",

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.app.console_ui.conftest import ARTIFACTS, OFFICER, PASSWORD, Console
-from tests.app.console_ui.support import page_width
+from tests.app.console_ui.support import DRAFT_URL, page_width, save_draft
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +58,21 @@ def test_phone_width_and_keyboard(browser: Browser, console: Console) -> None:
             assert page_width(page) <= 360, route
             assert page.evaluate(UNNAMED_CONTROLS) == [], route
         page.screenshot(path=str(ARTIFACTS / "drafts-360.png"), full_page=True)
+
+        # A draft's preview (the web card and the LINE carousel) fits the phone too;
+        # the officer then throws the draft away and the office page has none.
+        page.goto(f"{console.url}/#/offices/{console.office_code}")
+        page.get_by_label("ที่อยู่").fill("ที่ว่าการอำเภอ (ทดสอบหน้าจอโทรศัพท์)")
+        save_draft(page, "ทดสอบหน้าจอโทรศัพท์")
+        expect(page).to_have_url(DRAFT_URL)
+        expect(page.locator("#preview-web .card-offices")).to_be_visible()
+        expect(page.locator("#preview-line .lf-bubble").first).to_be_visible()
+        assert page_width(page) <= 360
+        page.screenshot(path=str(ARTIFACTS / "office-preview-360.png"), full_page=True)
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="ยกเลิกร่างนี้").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("แก้ไขข้อมูล")
+        expect(page.locator(".notice", has_text="กำลังแก้ไขร่างเลขที่")).to_have_count(0)
 
         # Signing out by keyboard returns to the sign-in page.
         page.get_by_role("button", name="ออกจากระบบ").focus()

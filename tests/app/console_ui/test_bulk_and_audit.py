@@ -38,13 +38,14 @@ def office_rows(page: Page, console: Console, phones: dict[str, str]) -> tuple[s
 
 def check_file(page: Page, console: Console, text: str, *, skip_bad: bool) -> None:
     page.goto(f"{console.url}/#/bulk")
+    page.reload()  # a fresh form: going to the same #/bulk again would not redraw it
     page.get_by_label("ประเภทข้อมูล").select_option("offices")
     page.get_by_label("ไฟล์ CSV (UTF-8)").set_input_files(
         files=[{"name": "offices.csv", "mimeType": "text/csv", "buffer": text.encode("utf-8")}])
     if skip_bad:
         page.get_by_label("ข้ามแถวที่มีปัญหา แล้วนำเข้าเฉพาะแถวที่ถูกต้อง").check()
     page.get_by_role("button", name="ตรวจไฟล์ (ยังไม่บันทึก)").click()
-    expect(page.locator(".import-result")).to_be_visible()
+    expect(page.locator(".import-result")).to_be_visible(timeout=15_000)
 
 
 def phone_of(console: Console) -> str | None:

@@ -11,7 +11,9 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from app.console.validation import phone_error
-from tests.app.console_ui.conftest import ARTIFACTS, OFFICER, PASSWORD, PROVINCE, Console
+from tests.app.console_ui.conftest import (
+    ARTIFACTS, OFFICER, PASSWORD, PROVINCE, Console, run_async,
+)
 from tests.app.console_ui.support import (
     DRAFT_URL, REASON_LABEL, SAVE, Recorder, draft_preview, line_texts, published_faq,
     published_hours, published_office, publish_now, save_draft, sign_in,
@@ -29,6 +31,7 @@ NEW_REPLY = f"{NEW_ANSWER}\nที่มา: ศูนย์ดำรงธร�
 NEW_HOURS = sorted(
     [[day, "08:00", "12:00"] for day in range(5)] + [[day, "13:00", "17:00"] for day in range(5)]
 )
+NEW_ADDRESS = "ถนนโชตนา ตำบลช้างเผือก อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่"  # test data
 FAQ_REASON = "ศูนย์ดำรงธรรมแจ้งที่ตั้งและเวลาทำการ"
 HOURS_REASON = "อำเภอขยายเวลาทำการ"
 
@@ -196,7 +199,7 @@ def test_a_newer_publication_is_never_overwritten(
 
     # Meanwhile, in another tab, the address is changed and published.
     theirs.goto(f"{console.url}/#/offices/{console.office_code}")
-    theirs.get_by_label("ที่อยู่").fill("ถนนโชตนา ตำบลช้างเผือก อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่")
+    theirs.get_by_label("ที่อยู่").fill(NEW_ADDRESS)
     save_draft(theirs, "ที่อยู่ตามทะเบียน")
     expect(theirs).to_have_url(DRAFT_URL)
     publish_now(theirs, "ที่อยู่ตามทะเบียน")
@@ -208,8 +211,7 @@ def test_a_newer_publication_is_never_overwritten(
     message = CONFLICT.format(what="ข้อมูลสำนักงาน", current=now, base=started)
     expect(mine.locator(".form-summary .summary-title")).to_have_text(message)
     mine.get_by_role("button", name="เปิดข้อมูลล่าสุด (สิ่งที่พิมพ์ในหน้านี้จะหายไป)").click()
-    expect(mine.get_by_label("ที่อยู่")).to_have_value(
-        "ถนนโชตนา ตำบลช้างเผือก อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่")
+    expect(mine.get_by_label("ที่อยู่")).to_have_value(NEW_ADDRESS)
     assert published_office(console).phone != "053-112-399"
 
 
@@ -225,3 +227,29 @@ def test_an_expired_session_returns_to_sign_in(context: BrowserContext, console:
     page.get_by_label("รหัสผ่าน").fill(PASSWORD)
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
     expect(page.get_by_role("heading", name="คำถามที่พบบ่อย", exact=True)).to_be_visible()
+
+
+def test_a_locked_account_is_told_so(
+    context: BrowserContext, console: Console
+) -> None:
+    from app.console.users import create_user
+    from app.console.views.session import BAD_CREDENTIALS, LOCKED
+
+    run_async(lambda: create_user(console.settings, username="cm_forgetful",
+                                  role="province_officer", password=PASSWORD,
+                                  province_code=PROVINCE))
+    page = context.new_page()
+    page.goto(console.url + "/")
+    page.get_by_label("ชื่อผู้ใช้").fill("cm_forgetful")
+    error = page.locator("[data-field=password] .field-error")
+    for attempt in range(console.settings.console_max_failed_logins):
+        page.get_by_label("รหัสผ่าน").fill(f"wrong-password-{attempt}")
+        page.get_by_role("button", name="เข้าสู่ระบบ").click()
+        if attempt < console.settings.console_max_failed_logins - 1:
+            expect(error).to_have_text(BAD_CREDENTIALS)
+    page.get_by_label("รหัสผ่าน").fill(PASSWORD)  # even the right one, while locked
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    # Not a field's fault: the box at the top of the form (role=alert) says it.
+    expect(page.locator(".form-summary .summary-title")).to_have_text(
+        LOCKED.format(minutes=console.settings.console_lockout_minutes))
+    expect(page.get_by_role("heading", name="เข้าสู่ระบบสำหรับเจ้าหน้าที่")).to_be_visible()

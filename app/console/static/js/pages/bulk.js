@@ -40,6 +40,7 @@ export async function bulkPage(container) {
     if (file.files.length) text = await file.files[0].text();
     lastKind = kind.value;
     check.disabled = write.disabled = true;
+    output.replaceChildren(h("p", { className: "loading" }, dryRun ? "กำลังตรวจไฟล์…" : "กำลังนำเข้าข้อมูล…"));
     try {
       const result = await api("POST", `/api/import/${kind.value}${query({ dry_run: dryRun, skip_invalid: skip.checked })}`, undefined, { text });
       output.replaceChildren(resultTable(result));

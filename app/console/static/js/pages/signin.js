@@ -53,7 +53,8 @@ export function signInPage(onSignedIn) {
         showErrors(form, { message, fields: { totp: firstAsk ? MESSAGES.totp_required : message, ...error.fields } });
         totp.focus();
       } else {
-        const message = MESSAGES[error.code] || error.message;
+        // The server tells a lock-out from signing in too fast; its own words say which.
+        const message = error.body.message ? error.message : MESSAGES[error.code] || error.message;
         const fields = Object.keys(error.fields).length ? error.fields : error.code === "bad_credentials" ? { password: message } : {};
         showErrors(form, { message, fields });
       }
