@@ -20,6 +20,7 @@ from app.console.http import (
     guard,
 )
 from app.console.openapi import openapi_handler
+from app.console.dashboard import DASHBOARD_ROUTES, analytics_store
 from app.console.routes import ROUTES
 from app.console.scheduler import scheduler
 from app.console.validation import geography
@@ -99,7 +100,7 @@ def create_app(
     *,
     clock: Clock = utc_now,
     static_dir: Path = STATIC,
-    routes: tuple[Route, ...] = ROUTES,
+    routes: tuple[Route, ...] = ROUTES + DASHBOARD_ROUTES,
 ) -> web.Application:
     """The console: ``routes`` behind their guard, the OpenAPI document, the pages."""
     app = web.Application(
@@ -112,6 +113,7 @@ def create_app(
     app.cleanup_ctx.append(database)
     app.cleanup_ctx.append(knowledge_base)
     app.cleanup_ctx.append(scheduler)
+    app.cleanup_ctx.append(analytics_store)
     for route in routes:
         app.router.add_route(route.method, route.path, guard(route))
     app.router.add_get("/api/openapi.json", openapi_handler(routes))

@@ -6,12 +6,11 @@ from this one table (``app.console.app``, ``app.console.openapi``).
 
 from __future__ import annotations
 
-import importlib.util
 
 from app.console.http import Route
 from app.console.permissions import ALL_ROLES, EDITING_ROLES
 from app.console.routes_params import IMPORT_PARAMS
-from app.console.views import accounts, bulk, content, drafts, session
+from app.console.views import accounts, bulk, content, drafts, session, training
 from app.kb.models import Role
 
 ADMIN = frozenset({Role.ADMIN})
@@ -89,21 +88,12 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
-def _training_routes() -> tuple[Route, ...]:
-    """POST /api/training and GET /api/training/{id}, where the engine
-    (``app.training``, issue 10's retraining jobs) is installed."""
-    if importlib.util.find_spec("app.training") is None:
-        return ()
-    from app.console.views import training
-
-    return (
-        Route("POST", "/api/training", training.start, "เริ่มฝึกโมเดลใหม่จากข้อมูลที่เผยแพร่แล้ว",
-              MINISTRY_EDITORS, responses={202: "เริ่มงานแล้ว", 409: "มีงานฝึกโมเดลกำลังทำอยู่"},
-              tag="training"),
-        Route("GET", "/api/training/{id}", training.status, "ความคืบหน้าของงานฝึกโมเดล",
-              MINISTRY_EDITORS, responses={200: ""}, tag="training"),
-    )
-
-
-ROUTES = ROUTES + _training_routes()
+# Retraining (app/training): started from the console, run in its own process.
+ROUTES = ROUTES + (
+    Route("POST", "/api/training", training.start, "เริ่มฝึกโมเดลใหม่จากข้อมูลที่เผยแพร่แล้ว",
+          MINISTRY_EDITORS, responses={202: "เริ่มงานแล้ว", 409: "มีงานฝึกโมเดลกำลังทำอยู่"},
+          tag="training"),
+    Route("GET", "/api/training/{id}", training.status, "ความคืบหน้าของงานฝึกโมเดล",
+          MINISTRY_EDITORS, responses={200: ""}, tag="training"),
+)
 

@@ -12,8 +12,7 @@ from aiohttp import DummyCookieJar
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.console.app import create_app
-from app.console.dashboard import ANALYTICS, DASHBOARD_ROUTES, analytics_store
-from app.console.routes import ROUTES
+from app.console.dashboard import ANALYTICS
 from app.kb.db import Database
 from tests.app.console.conftest import (  # noqa: F401
     Clock, Console, add_accounts, console_settings, password_hash,
@@ -42,9 +41,8 @@ async def dashboard(
     analytics = Database(await seeded_store(tmp_path / "analytics.sqlite3"))
     clock = Clock()
     settings = console_settings(url)
-    app = create_app(settings, clock=clock, routes=ROUTES + DASHBOARD_ROUTES)
+    app = create_app(settings, clock=clock)
     app[ANALYTICS] = analytics
-    app.cleanup_ctx.append(analytics_store)
     client = await aiohttp_client(app, cookie_jar=DummyCookieJar())
     yield Console(client, app, clock, settings, url)
     await analytics.dispose()

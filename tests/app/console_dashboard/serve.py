@@ -11,8 +11,7 @@ import argparse
 from aiohttp import web
 
 from app.console.app import create_app
-from app.console.dashboard import ANALYTICS, DASHBOARD_ROUTES, analytics_store
-from app.console.routes import ROUTES
+from app.console.dashboard import ANALYTICS
 from app.kb.db import Database
 from app.settings import load_settings
 
@@ -28,9 +27,8 @@ def main() -> None:
         "CONSOLE_SESSION_SECRET": "dashboard-browser-secret-" + "0" * 40,
         "CONSOLE_LOGIN_RATE": "1000", "CONSOLE_PUBLISH_INTERVAL_SECONDS": "0",
     })
-    app = create_app(settings, routes=ROUTES + DASHBOARD_ROUTES)
+    app = create_app(settings)
     app[ANALYTICS] = Database(args.analytics)
-    app.cleanup_ctx.append(analytics_store)
     web.run_app(app, host="127.0.0.1", port=args.port, print=None)
 
 

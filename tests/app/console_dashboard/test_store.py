@@ -10,8 +10,6 @@ from typing import Any
 from aiohttp import DummyCookieJar
 
 from app.console.app import create_app
-from app.console.dashboard import DASHBOARD_ROUTES, analytics_store
-from app.console.routes import ROUTES
 from tests.app.console.conftest import Clock, Console, add_accounts, console_settings, password_hash  # noqa: F401
 from tests.app.kb.conftest import seeded_sqlite, sqlite_url  # noqa: F401
 
@@ -25,8 +23,7 @@ async def test_empty_store_from_settings(
     await add_accounts(sqlite_url(kb), password_hash)
     store = tmp_path / "fresh" / "analytics.sqlite3"
     settings = console_settings(sqlite_url(kb), ANALYTICS_DATABASE_URL=f"sqlite+aiosqlite:///{store}")
-    app = create_app(settings, clock=Clock(), routes=ROUTES + DASHBOARD_ROUTES)
-    app.cleanup_ctx.append(analytics_store)
+    app = create_app(settings, clock=Clock())
     client = await aiohttp_client(app, cookie_jar=DummyCookieJar())
     console = Console(client, app, Clock(), settings, sqlite_url(kb))
     analyst = await console.as_role("analyst")

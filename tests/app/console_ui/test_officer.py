@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
+from actions.thai import MONTHS
 from app.console.validation import phone_error
 from tests.app.console_ui.conftest import (
     ARTIFACTS, OFFICER, PASSWORD, PROVINCE, Console, run_async,
@@ -253,3 +254,34 @@ def test_a_locked_account_is_told_so(
     expect(page.locator(".form-summary .summary-title")).to_have_text(
         LOCKED.format(minutes=console.settings.console_lockout_minutes))
     expect(page.get_by_role("heading", name="เข้าสู่ระบบสำหรับเจ้าหน้าที่")).to_be_visible()
+
+
+def test_officer_closes_an_office_for_a_week_and_the_preview_says_where_to_go(
+    context: BrowserContext, console: Console
+) -> None:
+    start, end = date.today(), date.today() + timedelta(days=4)
+    page = context.new_page()
+    sign_in(page, console)
+    page.goto(f"{console.url}/#/offices/{console.office_code}")
+    page.get_by_role("button", name="เพิ่มช่วงวันปิดหรือเวลาพิเศษ").click()
+    page.get_by_label("ตั้งแต่วันที่").fill(end.isoformat())
+    page.get_by_label("ถึงวันที่").fill(start.isoformat())
+    save_draft(page, "ปิดซ่อมอาคาร")
+    expect(page.locator('[data-field="closures.0.ends_on"] .field-error')).to_have_text(
+        "วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่ม")
+    page.get_by_label("ตั้งแต่วันที่").fill(start.isoformat())
+    page.get_by_label("ถึงวันที่").fill(end.isoformat())
+    page.get_by_label("เหตุผลที่จะแจ้งประชาชน").fill("ซ่อมแซมอาคาร")
+    page.get_by_label("สำนักงานที่ให้ไปติดต่อแทน (รหัสสำนักงาน)").fill("district_office:5002")
+    save_draft(page, "ปิดซ่อมอาคาร")
+    page.wait_for_url(DRAFT_URL)
+    entry = draft_preview(page)["web"]["offices"][0]
+    assert entry["open_now"] is False
+    assert entry["status"].startswith(
+        f"ปิดทำการชั่วคราวถึงวันที่ {end.day} {MONTHS[end.month - 1]} {end.year + 543} "
+        "(ซ่อมแซมอาคาร) โปรดติดต่อที่ว่าการอำเภอจอมทองแทน เปิด")
+    publish_now(page, "ปิดซ่อมอาคาร")
+    assert published_office(console).closures == [{
+        "starts_on": start.isoformat(), "ends_on": end.isoformat(), "hours": [],
+        "reason": "ซ่อมแซมอาคาร", "go_to_office": "district_office:5002"}]
+    page.screenshot(path=str(ARTIFACTS / "office-closure.png"), full_page=True)

@@ -114,16 +114,18 @@ export function hoursFromDays(days) {
   return { rows, errors };
 }
 
+// One row of Office.closures: {starts_on, ends_on, hours: [["HH:MM", "HH:MM"]] (none:
+// closed), reason, go_to_office} (app/kb/hours.py Closure).
 function closureRow(item, index, officeOptions, remove) {
-  const start = input({ type: "date", value: item.start || item.start_date || "" });
-  const end = input({ type: "date", value: item.end || item.end_date || "" });
-  const closed = item.closed !== false && !(item.opens || item.closes);
-  const kind = select([["closed", "ปิดทำการ"], ["special", "เปิดเวลาพิเศษ"]], closed ? "closed" : "special");
-  const opens = input({ type: "time", value: item.opens || "" });
-  const closes = input({ type: "time", value: item.closes || "" });
+  const start = input({ type: "date", value: item.starts_on || "" });
+  const end = input({ type: "date", value: item.ends_on || "" });
+  const range = (Array.isArray(item.hours) && item.hours[0]) || [];
+  const kind = select([["closed", "ปิดทำการ"], ["special", "เปิดเวลาพิเศษ"]], range.length ? "special" : "closed");
+  const opens = input({ type: "time", value: range[0] || "" });
+  const closes = input({ type: "time", value: range[1] || "" });
   const listId = officeOptions.id;
-  const alternative = input({ value: item.alternative_office_code || item.alternative || "", list: listId, autocomplete: "off" });
-  const note = input({ value: item.note || "" });
+  const alternative = input({ value: item.go_to_office || "", list: listId, autocomplete: "off" });
+  const note = input({ value: item.reason || "" });
   const special = h("div", { className: "row" },
     field({ label: "เวลาเปิด", name: `closures.${index}.opens`, control: opens }),
     field({ label: "เวลาปิด", name: `closures.${index}.closes`, control: closes }));
@@ -132,21 +134,20 @@ function closureRow(item, index, officeOptions, remove) {
   sync();
   const set = fieldset(`ช่วงวันพิเศษที่ ${index + 1}`, `closures.${index}`,
     h("div", { className: "row" },
-      field({ label: "ตั้งแต่วันที่", name: `closures.${index}.start`, control: start }),
-      field({ label: "ถึงวันที่", name: `closures.${index}.end`, control: end })),
+      field({ label: "ตั้งแต่วันที่", name: `closures.${index}.starts_on`, control: start }),
+      field({ label: "ถึงวันที่", name: `closures.${index}.ends_on`, control: end })),
     field({ label: "ในช่วงนี้", name: `closures.${index}.kind`, control: kind }),
     special,
-    field({ label: "สำนักงานที่ให้ไปติดต่อแทน (รหัสสำนักงาน)", name: `closures.${index}.alternative_office_code`, control: alternative, hint: "พิมพ์ชื่อหรือรหัสเพื่อเลือก" }),
-    field({ label: "หมายเหตุที่จะแจ้งประชาชน", name: `closures.${index}.note`, control: note }),
+    field({ label: "สำนักงานที่ให้ไปติดต่อแทน (รหัสสำนักงาน)", name: `closures.${index}.go_to_office`, control: alternative, hint: "พิมพ์ชื่อหรือรหัสเพื่อเลือก" }),
+    field({ label: "เหตุผลที่จะแจ้งประชาชน", name: `closures.${index}.reason`, control: note }),
     button("ลบช่วงวันนี้", { className: "button danger", onclick: remove }));
-  set.read = () => {
-    const out = { ...item, start: start.value || null, end: end.value || null, closed: kind.value === "closed",
-      alternative_office_code: optionalText(alternative.value), note: optionalText(note.value) };
-    delete out.start_date; delete out.end_date; delete out.alternative;
-    if (kind.value === "special") { out.opens = opens.value || null; out.closes = closes.value || null; }
-    else { delete out.opens; delete out.closes; }
-    return out;
-  };
+  set.read = () => ({
+    starts_on: start.value || null,
+    ends_on: end.value || null,
+    hours: kind.value === "special" ? [[opens.value || null, closes.value || null]] : [],
+    reason: optionalText(note.value),
+    go_to_office: optionalText(alternative.value),
+  });
   return set;
 }
 
@@ -166,7 +167,7 @@ function closuresEditor(closures, officeOptions) {
   render();
   set.append(button("เพิ่มช่วงวันปิดหรือเวลาพิเศษ", { className: "button add-closure", onclick: () => {
     Object.assign(items, rows.map((row) => row.read()));
-    items.push({ start: null, end: null, closed: true });
+    items.push({ starts_on: null, ends_on: null, hours: [], reason: null, go_to_office: null });
     render();
     rows[rows.length - 1].querySelector("input").focus();
   } }));
@@ -177,10 +178,12 @@ function closuresEditor(closures, officeOptions) {
 function validateClosures(closures) {
   const errors = {};
   closures.forEach((item, index) => {
-    if (!item.start) errors[`closures.${index}.start`] = "กรุณาระบุวันที่เริ่ม";
-    if (!item.end) errors[`closures.${index}.end`] = "กรุณาระบุวันที่สิ้นสุด";
-    if (item.start && item.end && item.start > item.end) errors[`closures.${index}.end`] = "วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่ม";
-    if (!item.closed && !(item.opens && item.closes && item.opens < item.closes)) errors[`closures.${index}.opens`] = "เวลาพิเศษ: เวลาเปิดต้องก่อนเวลาปิด";
+    if (!item.starts_on) errors[`closures.${index}.starts_on`] = "กรุณาระบุวันที่เริ่ม";
+    if (!item.ends_on) errors[`closures.${index}.ends_on`] = "กรุณาระบุวันที่สิ้นสุด";
+    if (item.starts_on && item.ends_on && item.starts_on > item.ends_on) errors[`closures.${index}.ends_on`] = "วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่ม";
+    const [range] = item.hours;
+    if (range && !(range[0] && range[1] && range[0] < range[1])) errors[`closures.${index}.opens`] = "เวลาพิเศษ: เวลาเปิดต้องก่อนเวลาปิด";
+    if (!item.reason) errors[`closures.${index}.reason`] = "กรุณาระบุเหตุผลที่จะแจ้งประชาชน";
   });
   return errors;
 }
@@ -238,9 +241,8 @@ export async function officeEditPage(container, { match }) {
   const holidays = h("input", { type: "checkbox", checked: current.closed_on_public_holidays !== false, id: newId("holidays") });
   const hours = hoursEditor(daysFromHours(current.hours));
   const officeOptions = h("datalist", { id: newId("offices") });
-  const hasClosures = Array.isArray(current.closures);
-  const closures = hasClosures ? closuresEditor(current.closures, officeOptions) : null;
-  if (hasClosures) fillOffices(officeOptions, current.province_code, code);
+  const closures = closuresEditor(Array.isArray(current.closures) ? current.closures : [], officeOptions);
+  fillOffices(officeOptions, current.province_code, code);
   const location = locationFieldset(current);
   const body = [
     hours,
@@ -267,10 +269,8 @@ export async function officeEditPage(container, { match }) {
       ...where,
       ...readSource(form),
     };
-    if (closures) {
-      data.closures = closures.readClosures();
-      Object.assign(errors, validateClosures(data.closures));
-    }
+    data.closures = closures.readClosures();
+    Object.assign(errors, validateClosures(data.closures));
     return { data, errors };
   };
   container.append(editForm({ kind: "office", record, draft, keyFields: ["code"], body, collect, readOnly: record.editable === false }));
