@@ -25,6 +25,8 @@ const MENU = [
   { path: "#/bulk", label: "นำเข้า/ส่งออก CSV", roles: ["admin", "content_editor", "province_officer"] },
   { path: "#/training", label: "ฝึกผู้ช่วย", roles: [...EDITORS] },
   { path: "#/accounts", label: "บัญชีผู้ใช้", roles: ["admin"] },
+  // The dashboard is its own page (dashboard/), with its charts.
+  { path: "/dashboard/index.html", label: "สถิติการใช้งาน", roles: ["admin", "analyst", "content_editor", "province_officer"] },
 ];
 
 const ROUTES = [
