@@ -56,7 +56,8 @@ async def shared_name_in(kb: KnowledgeBase, tracker: Tracker) -> SharedName | No
     None when the message tags a place of its own (the NLU resolved it) or
     names no shared district.
     """
-    if any(latest_entity(tracker, entity) is not None for entity in PLACE_ENTITIES):
+    # A province alone does not settle the name ("ที่เฉลิมพระเกียรติของน่าน"): it narrows it below.
+    if any(latest_entity(tracker, e) is not None for e in PLACE_ENTITIES if e != "province"):
         return None
     text = (tracker.latest_message.get("text") or "").replace(" ", "")
     if not text or text.startswith("/"):
@@ -65,6 +66,7 @@ async def shared_name_in(kb: KnowledgeBase, tracker: Tracker) -> SharedName | No
     names = sorted((n for n in shared if n in text), key=len, reverse=True)
     if not names:
         return None
+    # (A province-only message without a shared name stays the province's.)
     name = names[0]
     candidates = list(shared[name])
     if f"เขต{name}" in text:
@@ -73,6 +75,8 @@ async def shared_name_in(kb: KnowledgeBase, tracker: Tracker) -> SharedName | No
         candidates = _narrowed(candidates, [d for d in candidates if not d.is_bangkok_khet])
     if len(candidates) > 1:
         named = {p.code for p in await kb.provinces() if p.name_th in text}
+        if (tagged := latest_entity(tracker, "province")) is not None:
+            named.add(tagged)
         candidates = _narrowed(candidates, [d for d in candidates if d.province_code in named])
     if len(candidates) > 1:
         before = latest_place(tracker)

@@ -392,6 +392,31 @@ def asked_aspect(tracker: Tracker) -> str:
     return aspect
 
 
+async def service_named_in_text(kb: KnowledgeBase, text: str) -> str | None:
+    """The service whose name or alias the text contains, when the NLU tagged none.
+
+    The longest name wins; a name that is the start of a longer name of another
+    service ("บัตรประชาชน" of "บัตรประชาชนหาย") is not trusted, since the
+    citizen may have misspelt the longer one: asking beats a wrong answer.
+    """
+    compact = text.replace(" ", "")
+    if not compact or compact.startswith("/"):
+        return None
+    names: dict[str, set[str]] = {}
+    for service in await kb.services():
+        for name in (service.name_th, *service.aliases):
+            names.setdefault(name.replace(" ", ""), set()).add(service.code)
+    found = sorted((n for n in names if len(n) >= 4 and n in compact), key=len, reverse=True)
+    if not found:
+        return None
+    best = found[0]
+    codes = names[best]
+    longer = {c for n, cs in names.items() if n != best and n.startswith(best) for c in cs}
+    if len(codes) != 1 or longer - codes:
+        return None
+    return next(iter(codes))
+
+
 class ActionAnswerService(KnowledgeAction):
     """Answer the asked aspect of the named service, or of the one talked about before."""
 
@@ -402,6 +427,10 @@ class ActionAnswerService(KnowledgeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         codes = entity_values(tracker.latest_message, "service")
+        if not codes:
+            text = tracker.latest_message.get("text") or ""
+            if code := await service_named_in_text(self.kb, text):
+                codes = [code]
         if not codes and (code := canonical("service", tracker.get_slot("service"))):
             codes = [code]
         return await answer_service(

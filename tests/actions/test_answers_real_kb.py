@@ -309,3 +309,28 @@ async def test_asking_for_a_number_about_a_service_names_its_hotline(real_kb) ->
                 {"service": "damrongdhama_complaint"}),
     )
     assert "• สอบถามได้ที่ ศูนย์ดำรงธรรม กระทรวงมหาดไทย โทร 1567" in said[0].split("\n")
+
+
+async def test_a_service_name_the_nlu_missed_is_found_in_the_text(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb, tracker("ยายอายุ 75 ปี ได้เงินผู้สูงอายุเดือนละเท่าไร", "ask_amount")
+    )
+    assert said[0].split("\n")[1] == "• อายุ 75 ปี ได้ 700 บาทต่อเดือน"
+
+
+async def test_a_name_that_starts_a_longer_name_is_not_trusted(real_kb) -> None:
+    # "บัตรประชาชนหาบ" may be the lost card misspelt: ask, never the renewal's "ฟรี".
+    said, _ = await run(
+        ActionAnswerService, real_kb, tracker("บัตรประชาชนหาบ ทำใหม่กี่บาท", "ask_fee")
+    )
+    assert said[0].startswith("utter_ask_service")
+
+
+async def test_a_province_in_the_same_message_settles_a_shared_name(real_kb) -> None:
+    said, _ = await run(
+        ActionFindOffice, real_kb,
+        tracker("อยู่จังหวัดน่านค่ะ ที่เฉลิมพระเกียรติของน่าน", "inform", {"province": "55"}),
+    )
+    assert said[0].split("\n")[:2] == [
+        "สำนักงานในอำเภอเฉลิมพระเกียรติ จังหวัดน่านค่ะ", "1. ที่ว่าการอำเภอเฉลิมพระเกียรติ"
+    ]
