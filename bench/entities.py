@@ -14,7 +14,7 @@ licence_type) on the held-out ``tests/data/nlu_entities_test.yml`` for:
   entities, and DIET runs with ``entity_recognition: false``.
 * ``diet_entities``: config.yml with DIET's ``entity_recognition: true`` and
   no QuantityEntityExtractor, trained on data/nlu plus the annotated
-  data/entities/quantities.yml (NLU only; trained here unless ``--diet-model``
+  tests/fixtures/entities/quantities.yml (NLU only; trained here unless ``--diet-model``
   names one). Its values are the text as typed, so
   its value F1 is low by construction; ``span`` F1 shows what it learned.
 
@@ -46,7 +46,7 @@ from bench.nlu_quality import ROOT, WORK, train
 from bot.nlu.thai_quantities import ENTITY_TYPES
 
 ENTITY_TEST_FILE = ROOT / "tests" / "data" / "nlu_entities_test.yml"
-ANNOTATED = ROOT / "data" / "entities" / "quantities.yml"
+ANNOTATED = ROOT / "tests" / "fixtures" / "entities" / "quantities.yml"
 RESULTS = ROOT / "bench" / "results"
 EXTRACTOR = "bot.nlu.quantity_extractor.QuantityEntityExtractor"
 EXTRACTOR_NAME = "QuantityEntityExtractor"

@@ -18,7 +18,7 @@ from tests.bot.nlu.support import Trained
 from tests.test_nlu_test_data import _examples, _training, near_copies
 
 ROOT = Path(__file__).resolve().parents[3]
-DEVELOPMENT_FILE = ROOT / "data" / "entities" / "quantities.yml"
+DEVELOPMENT_FILE = ROOT / "tests" / "fixtures" / "entities" / "quantities.yml"
 TEST_FILE = ROOT / "tests" / "data" / "nlu_entities_test.yml"
 # A Monday.
 TODAY = date(2026, 12, 7)
