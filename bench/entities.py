@@ -13,8 +13,9 @@ licence_type) on the held-out ``tests/data/nlu_entities_test.yml`` for:
   which is what the pipeline without it returns: no later component reads
   entities, and DIET runs with ``entity_recognition: false``.
 * ``diet_entities``: config.yml with DIET's ``entity_recognition: true`` and
-  no QuantityEntityExtractor, trained on data/nlu (NLU only; trained here
-  unless ``--diet-model`` names one). Its values are the text as typed, so
+  no QuantityEntityExtractor, trained on data/nlu plus the annotated
+  tests/fixtures/entities/quantities.yml (NLU only; trained here unless ``--diet-model``
+  names one). Its values are the text as typed, so
   its value F1 is low by construction; ``span`` F1 shows what it learned.
 
 Per type: precision, recall and F1 on (type, value) per message, what an
@@ -30,6 +31,7 @@ import argparse
 import asyncio
 import copy
 import json
+import shutil
 import statistics
 import time
 from collections import Counter
@@ -40,10 +42,11 @@ import yaml
 
 from bench.nlu_eval import TEST_FILE as INTENT_TEST_FILE
 from bench.nlu_eval import load_examples, score
-from bench.nlu_quality import ROOT, train
+from bench.nlu_quality import ROOT, WORK, train
 from bot.nlu.thai_quantities import ENTITY_TYPES
 
 ENTITY_TEST_FILE = ROOT / "tests" / "data" / "nlu_entities_test.yml"
+ANNOTATED = ROOT / "tests" / "fixtures" / "entities" / "quantities.yml"
 RESULTS = ROOT / "bench" / "results"
 EXTRACTOR = "bot.nlu.quantity_extractor.QuantityEntityExtractor"
 EXTRACTOR_NAME = "QuantityEntityExtractor"
@@ -179,7 +182,11 @@ def main() -> None:
     diet_model = args.diet_model
     train_seconds = None
     if diet_model is None:
-        diet_model, train_seconds = train("diet_entities", diet_entities_config())
+        nlu = WORK / "diet_entities_data"
+        shutil.rmtree(nlu, ignore_errors=True)
+        shutil.copytree(ROOT / "data" / "nlu", nlu)
+        shutil.copyfile(ANNOTATED, nlu / ANNOTATED.name)
+        diet_model, train_seconds = train("diet_entities", diet_entities_config(), nlu)
     parsed, extra = evaluate(diet_model)
     results["diet_entities"] = {"scores": per_type(gold, [found_entities(p) for p in parsed]), **extra,
                                 "train_seconds": round(train_seconds, 1) if train_seconds else None}
