@@ -40,19 +40,15 @@ def message_id(event: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _bot_text(text: str) -> str:
-    return names.redact_all(text, engine="cues+lists")
-
-
 def redact(event: dict[str, Any]) -> dict[str, Any]:
     """The event with nothing personal left: names via NER in what citizens typed.
 
-    What is found in a user event's text is also removed from its entity
-    values and metadata, where it stands without the context that gave it away.
+    A user event's text is searched whole (shapes, cues, name lists, NER);
+    what it held is also removed from its entity values and metadata, where it
+    stands without the context that gave it away. Every other string loses
+    the shapes (the bot's own texts hold no citizen's prose).
     """
-    if event.get("event") == "bot":
-        return redact_event(event, redact_text=_bot_text)
-    return redact_event(event, redact_text=names.redact_all, find=names.find_all)
+    return redact_event(event, find=names.find_all)
 
 
 def _at(timestamp: Any) -> datetime:
