@@ -198,6 +198,7 @@ async def bench_turn(turns: int) -> dict[str, Any]:
                                     redact_names=False),
         }
         timings: dict[str, list[float]] = {name: [] for name in stores}
+        cpu: dict[str, list[float]] = {name: [] for name in stores}
         for n in range(turns):
             for name, store in stores.items():  # interleaved: both see the same load
                 sender = f"U{n // 10:032x}"
@@ -210,13 +211,20 @@ async def bench_turn(turns: int) -> dict[str, Any]:
                               BotUttered("คำตอบนี้เป็นประโยชน์ไหมคะ", {}, {"utter_action": "utter_ask_feedback"}),
                               ActionExecuted("action_listen")]:
                     tracker.update(event)
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 await store.save(tracker)
                 timings[name].append((time.perf_counter() - started) * 1000)
+                cpu[name].append((time.process_time() - cpu_started) * 1000)
     for name, values in timings.items():
         values.sort()
         out[f"{name}_save_ms_p50"] = round(statistics.median(values), 3)
         out[f"{name}_save_ms_p95"] = round(values[int(0.95 * len(values)) - 1], 3)
+    for name, values in cpu.items():
+        values.sort()
+        out[f"{name}_save_cpu_ms_p50"] = round(statistics.median(values), 3)
+        out[f"{name}_save_cpu_ms_p95"] = round(values[int(0.95 * len(values)) - 1], 3)
+    out["added_cpu_p95_ms"] = round(out["current_save_cpu_ms_p95"] - out["before_save_cpu_ms_p95"], 3)
+    out["added_cpu_p50_ms"] = round(out["current_save_cpu_ms_p50"] - out["before_save_cpu_ms_p50"], 3)
     out["added_p95_ms"] = round(out["current_save_ms_p95"] - out["before_save_ms_p95"], 3)
     out["added_p50_ms"] = round(out["current_save_ms_p50"] - out["before_save_ms_p50"], 3)
     return out
