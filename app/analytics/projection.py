@@ -16,6 +16,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.analytics import outcomes
@@ -39,19 +40,15 @@ def message_id(event: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _bot_text(text: str) -> str:
-    return names.redact_all(text, engine="cues+lists")
-
-
 def redact(event: dict[str, Any]) -> dict[str, Any]:
     """The event with nothing personal left: names via NER in what citizens typed.
 
-    What is found in a user event's text is also removed from its entity
-    values and metadata, where it stands without the context that gave it away.
+    A user event's text is searched whole (shapes, cues, name lists, NER);
+    what it held is also removed from its entity values and metadata, where it
+    stands without the context that gave it away. Every other string loses
+    the shapes (the bot's own texts hold no citizen's prose).
     """
-    if event.get("event") == "bot":
-        return redact_event(event, redact_text=_bot_text)
-    return redact_event(event, redact_text=names.redact_all, find=names.find_all)
+    return redact_event(event, find=names.find_all)
 
 
 def _at(timestamp: Any) -> datetime:
@@ -75,11 +72,41 @@ def _code(value: Any, width: int = 32) -> str | None:
     return str(value)[:width] if isinstance(value, (str, int)) and str(value) else None
 
 
+def turn_id_of(event: dict[str, Any]) -> str | None:
+    """The ``turns.id`` a user event opens (before any same-microsecond suffix)."""
+    key = event.get("sender_id")
+    if event.get("event") != "user" or not isinstance(key, str) or not key:
+        return None
+    return f"{key[:64]}:{float(event.get('timestamp') or 0):.6f}"
+
+
 class Projector:
-    """Applies redacted events to the tables through one session (one batch)."""
+    """Applies redacted events to the tables through one session (one batch).
+
+    Every row a batch touches is loaded up front (``preload``: three queries)
+    and looked up in memory afterwards; the session is flushed once, at the
+    commit. One round trip per event made the worker wait on the database.
+    """
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.conversations: dict[str, Conversation] = {}
+        self.cursors: dict[str, TurnCursor] = {}
+        self.turns: dict[str, Turn] = {}
+
+    async def preload(self, events: list[dict[str, Any]]) -> None:
+        keys = {str(e["sender_id"])[:64] for e in events if isinstance(e.get("sender_id"), str) and e["sender_id"]}
+        if not keys:
+            return
+        for conversation in await self.session.scalars(select(Conversation).where(Conversation.id.in_(keys))):
+            self.conversations[conversation.id] = conversation
+        for cursor in await self.session.scalars(select(TurnCursor).where(TurnCursor.conversation_id.in_(keys))):
+            self.cursors[cursor.conversation_id] = cursor
+        wanted = {c.turn_id for c in self.cursors.values() if c.turn_id}
+        wanted |= {t for e in events if (t := turn_id_of(e))}
+        if wanted:
+            for turn in await self.session.scalars(select(Turn).where(Turn.id.in_(wanted))):
+                self.turns[turn.id] = turn
 
     async def apply(self, event: dict[str, Any]) -> None:
         key = event.get("sender_id")
@@ -87,10 +114,10 @@ class Projector:
         if not key or not isinstance(key, str) or kind is None:
             return
         key = key[:64]
-        conversation = await self._conversation(key, event)
-        cursor = await self.session.get(TurnCursor, key)
+        conversation = self._conversation(key, event)
+        cursor = self.cursors.get(key)
         if cursor is None:
-            cursor = TurnCursor(conversation_id=key)
+            cursor = self.cursors[key] = TurnCursor(conversation_id=key)
             self.session.add(cursor)
         if kind == "user":
             await self._user(conversation, cursor, event)
@@ -103,12 +130,12 @@ class Projector:
         elif kind == "slot":
             await self._slot(conversation, cursor, event)
 
-    async def _conversation(self, key: str, event: dict[str, Any]) -> Conversation:
+    def _conversation(self, key: str, event: dict[str, Any]) -> Conversation:
         at = _at(event.get("timestamp"))
-        conversation = await self.session.get(Conversation, key)
+        conversation = self.conversations.get(key)
         if conversation is None:
-            conversation = Conversation(id=key, citizen_key=key, channel="unknown", started_at=at,
-                                        ended_at=at, turns=0)
+            conversation = self.conversations[key] = Conversation(
+                id=key, citizen_key=key, channel="unknown", started_at=at, ended_at=at, turns=0)
             self.session.add(conversation)
         else:
             conversation.started_at = min(conversation.started_at, at)
@@ -133,7 +160,7 @@ class Projector:
             conversation.model_version = model
         turn_id = f"{conversation.id}:{float(event.get('timestamp') or 0):.6f}"
         seq = 0
-        while await self.session.get(Turn, turn_id if not seq else f"{turn_id}:{seq}") is not None:
+        while (turn_id if not seq else f"{turn_id}:{seq}") in self.turns:
             seq += 1  # two messages in the same microsecond: not a redelivery (those are skipped)
         turn = Turn(
             id=turn_id if not seq else f"{turn_id}:{seq}", conversation_id=conversation.id,
@@ -145,13 +172,21 @@ class Projector:
             latency_ms=None, model_version=model or conversation.model_version,
         )
         self.session.add(turn)
+        self.turns[turn.id] = turn
         conversation.turns = (conversation.turns or 0) + 1
         cursor.turn_id, cursor.user_at, cursor.last_action = turn.id, float(event.get("timestamp") or 0), None
         if service:
             cursor.service_code = service
 
     async def _current_turn(self, cursor: TurnCursor) -> Turn | None:
-        return await self.session.get(Turn, cursor.turn_id) if cursor.turn_id else None
+        if not cursor.turn_id:
+            return None
+        turn = self.turns.get(cursor.turn_id)
+        if turn is None:  # not preloaded: a cursor changed by another writer meanwhile
+            turn = await self.session.get(Turn, cursor.turn_id)
+            if turn is not None:
+                self.turns[turn.id] = turn
+        return turn
 
     async def _bot(self, conversation: Conversation, cursor: TurnCursor, event: dict[str, Any]) -> None:
         data = event.get("data") or {}

@@ -44,7 +44,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import BotUttered, Event, SessionStarted
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -119,12 +119,13 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         removed again from the slots, entities and bot texts that repeat it out
         of context; in memory for one save only.
         """
-        if not self._redact_names:
-            return redact_event(event.as_dict(), find=find_personal_data, known=known)
-        # The bot's own texts hold no NER-worthy prose of a citizen: cues and
-        # name lists are enough there, and they are ten times cheaper than the CRF.
-        text_redactor = _bot_text_redactor if isinstance(event, BotUttered) else names.redact_all
-        return redact_event(event.as_dict(), redact_text=text_redactor, find=names.find_all, known=known)
+        # Names need the whole message (cues, NER): found once in the user's
+        # text, then removed wherever they appear again in this turn (entities,
+        # slots, the bot's echo). Other strings only lose the shapes: the
+        # bot's own texts hold no citizen's prose, and NER on each would cost
+        # milliseconds a turn (bench/analytics_worker.py).
+        find = names.find_all if self._redact_names else find_personal_data
+        return redact_event(event.as_dict(), find=find, known=known)
 
     def _event_query(self, session: Any, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
         # Every query of Rasa's store goes through here with the sender ID it was given.
@@ -206,6 +207,3 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
 
-
-def _bot_text_redactor(text: str) -> str:
-    return names.redact_all(text, engine="cues+lists")

@@ -58,7 +58,7 @@ def _worker(names: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
 def _publisher(names: dict[str, str], tracker_db: Path, conversations: int,
                pause: float) -> subprocess.Popen[str]:
     return subprocess.Popen(  # noqa: S603 - fixed argv
-        [str(RASA_PYTHON), str(ROOT / "tests/app/analytics/rasa_publisher.py"), str(tracker_db), "pika",
+        [str(RASA_PYTHON), str(ROOT / "tests/bot/server/tracker_store_publisher.py"), str(tracker_db), "pika",
          str(conversations), names["queue"], str(pause)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=base_env())
 

@@ -59,4 +59,8 @@ def ingest(db_url: str, log: Path, port: int | None = None, **env: str) -> Itera
             yield f"http://127.0.0.1:{port}"
         finally:
             process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=30)

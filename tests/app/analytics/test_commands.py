@@ -31,7 +31,7 @@ RAW = ("1101700230708", "081-234-5678", "สมชาย", SENDER)
 def tracker_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Conversations saved by the real CachingSQLTrackerStore (ID number, phone, name in each)."""
     path = tmp_path_factory.mktemp("tracker") / "tracker.db"
-    done = subprocess.run([str(RASA_PYTHON), str(ROOT / "tests/app/analytics/rasa_publisher.py"), str(path),
+    done = subprocess.run([str(RASA_PYTHON), str(ROOT / "tests/bot/server/tracker_store_publisher.py"), str(path),
                            "none", str(CONVERSATIONS)], cwd=ROOT, capture_output=True, text=True,
                           timeout=600, env=base_env())
     assert done.returncode == 0, done.stderr[-3000:]

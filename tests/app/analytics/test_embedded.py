@@ -15,7 +15,7 @@ RAW = ("1101700230708", "081-234-5678", "0812345678", "สมชาย", "ใจ
 
 def _publish(tracker_db: Path, port: int, conversations: int) -> int:
     done = subprocess.run(
-        [str(RASA_PYTHON), str(ROOT / "tests/app/analytics/rasa_publisher.py"), str(tracker_db), "http",
+        [str(RASA_PYTHON), str(ROOT / "tests/bot/server/tracker_store_publisher.py"), str(tracker_db), "http",
          str(conversations)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
         env=base_env(ANALYTICS_INGEST_PORT=str(port)))
@@ -53,7 +53,7 @@ def test_events_wait_in_memory_while_the_ingest_is_down(tmp_path: Path) -> None:
     db = tmp_path / "analytics.sqlite3"
     port = free_port()
     publisher = subprocess.Popen(  # noqa: S603
-        [str(RASA_PYTHON), str(ROOT / "tests/app/analytics/rasa_publisher.py"), str(tmp_path / "tracker.db"),
+        [str(RASA_PYTHON), str(ROOT / "tests/bot/server/tracker_store_publisher.py"), str(tmp_path / "tracker.db"),
          "http", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env=base_env(ANALYTICS_INGEST_PORT=str(port)))
     try:

@@ -1,6 +1,6 @@
 """Run in .venv/rasa: hold conversations through the real tracker store and event broker.
 
-    python tests/app/analytics/rasa_publisher.py TRACKER_DB BROKER(none|http|pika) N_CONVERSATIONS [QUEUE [PAUSE]]
+    python tests/bot/server/tracker_store_publisher.py TRACKER_DB BROKER(none|http|pika) N_CONVERSATIONS [QUEUE [PAUSE]]
 
 Each conversation is the turn of tests/bot/server/test_tracker_store_privacy.py
 (ID number, phone, name) plus a follow-up; prints the number of events published.
