@@ -75,6 +75,9 @@ class StackConfig:
     # Every stack's broker and ingest share a token of their own, so a stack
     # never posts its events to another stack's ingest on the same machine.
     analytics_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    # The keyed hash of sender IDs must be one key for Rasa's tracker store,
+    # the actions and analytics: PSEUDONYM_KEY when set, else one per stack.
+    pseudonym_key: str = field(default_factory=lambda: secrets.token_hex(32))
 
 
 class PortInUseError(RuntimeError):
@@ -124,6 +127,9 @@ def stack_environment(config: StackConfig, base: Mapping[str, str]) -> dict[str,
     if config.analytics_database_url:
         env["ANALYTICS_DATABASE_URL"] = config.analytics_database_url
     env.setdefault("ANALYTICS_INGEST_TOKEN", config.analytics_token)
+    if not env.get("PSEUDONYM_KEY"):
+        env["PSEUDONYM_KEY"] = config.pseudonym_key
+    env.setdefault("PYTHAINLP_OFFLINE", "1")
     env.update(config.extra_env)
     return env
 
