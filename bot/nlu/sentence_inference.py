@@ -166,10 +166,13 @@ class SentenceInference:
             return None
 
         def array(name: str) -> np.ndarray:
-            return np.load(directory / f"{name}.npy", mmap_mode="r")
+            return np.load(directory / f"{name}.npy")
 
         return cls(
-            sparse_kernel=array("sparse_kernel"),
+            # A row per feature of the vocabulary, and a message has few
+            # features: mapped, only the rows used are ever read. The other
+            # arrays are small and used whole on every message.
+            sparse_kernel=np.load(directory / "sparse_kernel.npy", mmap_mode="r"),
             sparse_bias=array("sparse_bias") if index["sparse_bias"] else None,
             hidden=[(array(f"hidden_{i}_kernel"), array(f"hidden_{i}_bias"))
                     for i in range(index["hidden_layers"])],
