@@ -26,6 +26,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
+import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Text
@@ -162,10 +166,13 @@ class SentenceInference:
             return None
 
         def array(name: str) -> np.ndarray:
-            return np.load(directory / f"{name}.npy", mmap_mode="r")
+            return np.load(directory / f"{name}.npy")
 
         return cls(
-            sparse_kernel=array("sparse_kernel"),
+            # A row per feature of the vocabulary, and a message has few
+            # features: mapped, only the rows used are ever read. The other
+            # arrays are small and used whole on every message.
+            sparse_kernel=np.load(directory / "sparse_kernel.npy", mmap_mode="r"),
             sparse_bias=array("sparse_bias") if index["sparse_bias"] else None,
             hidden=[(array(f"hidden_{i}_kernel"), array(f"hidden_{i}_bias"))
                     for i in range(index["hidden_layers"])],
@@ -211,6 +218,22 @@ class TensorFlowModelOnDemand:
         if name.startswith("__") or name in ("_model", "_build", "inference"):
             raise AttributeError(name)
         return getattr(self.tensorflow_model(), name)
+
+
+def _keep_checkpoint(model_path: Path, class_name: str) -> Path:
+    """Hard links to the TensorFlow checkpoint, for a model built after loading.
+
+    Rasa deletes the directory it unpacked the model into once the model is
+    loaded. Links cost nothing on the same file system (a copy elsewhere);
+    they go when the process ends.
+    """
+    kept = Path(tempfile.mkdtemp(prefix=f"bot-{class_name}-"))
+    for source in model_path.glob(f"{class_name}.tf_model*"):
+        try:
+            os.link(source, kept / source.name)
+        except OSError:
+            shutil.copy2(source, kept / source.name)
+    return kept
 
 
 def _numpy_directory(model_path: Path, class_name: str) -> Path:
@@ -279,9 +302,9 @@ class SentenceInferenceMixin:
     @classmethod
     def _load_model(cls, entity_tag_specs: Any, label_data: Any, config: Dict[Text, Any],
                     data_example: Any, model_path: Path, finetune_mode: bool = False) -> Any:
-        def build() -> Any:
+        def build(path: Path = model_path) -> Any:
             return super(SentenceInferenceMixin, cls)._load_model(  # type: ignore[misc]
-                entity_tag_specs, label_data, config, data_example, model_path, finetune_mode)
+                entity_tag_specs, label_data, config, data_example, path, finetune_mode)
 
         inference = None
         # The ResponseSelector's own __init__ turns intent classification on
@@ -290,7 +313,10 @@ class SentenceInferenceMixin:
             inference = SentenceInference.load(_numpy_directory(model_path, cls.__name__))
         if inference is None:  # a model trained before the files, or another configuration
             return build()
-        return TensorFlowModelOnDemand(inference, build)
+        kept = _keep_checkpoint(model_path, cls.__name__)
+        on_demand = TensorFlowModelOnDemand(inference, lambda: build(kept))
+        weakref.finalize(on_demand, shutil.rmtree, kept, ignore_errors=True)
+        return on_demand
 
 
 @DefaultV1Recipe.register(

@@ -35,7 +35,7 @@ def test_the_server_imports_every_module_of_a_turn_without_tensorflow() -> None:
         assert deferred_tensorflow.install()
         from bot.server import patches
         patches.apply()
-        import rasa.__main__, rasa.core.run, rasa.core.agent
+        import rasa.cli.run, rasa.core.run, rasa.core.agent
         import bot.nlu.sentence_inference, bot.nlu.response_selector, bot.nlu.intent_blend
         import bot.nlu.tokenizer, bot.nlu.entity_extractor, bot.nlu.gazetteer_featurizer
         import bot.nlu.domain_vocabulary, bot.server.tracker_store, bot.channels.rest

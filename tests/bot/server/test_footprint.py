@@ -152,6 +152,9 @@ def test_a_trained_diet_writes_its_numpy_weights_and_loads_without_building_tens
     loaded = NumpyDIETClassifier.load(config, storage, resource, context)
     assert isinstance(loaded.model, TensorFlowModelOnDemand)
     assert loaded.model._model is None  # nothing built by loading
+    import shutil
+
+    shutil.rmtree(tmp_path / "diet")  # as Rasa removes the unpacked model after loading
 
     def parse(text: str) -> dict[str, float]:
         message = Message(data={"text": text})
