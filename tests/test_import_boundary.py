@@ -30,9 +30,11 @@ NOT_HOMES = {"tests", "bench", "scripts", "web", "data", "models", "var", "node_
 # threadpoolctl: scikit-learn's (a Rasa dependency), to keep BLAS single-threaded;
 # sklearn: the model of Rasa's LogisticRegressionClassifier (bot/nlu/intent_blend.py);
 # sqlalchemy 1.4, redis, jsonschema, sanic, aiohttp 3.9: what Rasa's stores and server use;
-# websockets: python-socketio's, the client of the socket.io channel's tests.
+# websockets: python-socketio's, the client of the socket.io channel's tests;
+# skops: Rasa's model persistence, imported early by bot/__main__.py.
 RASA_THIRD_PARTY = {"rasa", "pythainlp", "spacy", "sanic", "aiohttp", "yaml", "numpy", "scipy",
-                    "threadpoolctl", "sklearn", "jsonschema", "sqlalchemy", "redis", "websockets"}
+                    "threadpoolctl", "sklearn", "jsonschema", "sqlalchemy", "redis", "websockets",
+                    "skops"}
 TEST_TOOLS = {"pytest", "tests", "bench"}
 RASA_ONLY = {"rasa", "bot"}
 APP_ONLY = {"app", "actions", "rasa_sdk"}
