@@ -135,7 +135,8 @@ class TrainingJobs:
             except BlockingIOError:
                 raise TrainingBusyError(self._running_id()) from None
             self._close_abandoned()
-            job_id = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+            # No long run of digits: the log redaction would take it for an ID number.
+            job_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
             job_dir = self.directory / job_id
             job_dir.mkdir()
             self._save(job_id, {
@@ -229,17 +230,21 @@ class TrainingJobs:
     def run(self, job_id: str) -> dict[str, Any]:
         """Run the job to its end (its own process); the final state."""
         try:
-            return self._run(job_id)
+            outcome = self._run(job_id)
         except pipeline.StepError as exc:
-            return self._fail(job_id, exc.message)
+            outcome = {"status": JobStatus.FAILED.value, "message": exc.message}
         except Exception:
             logger.exception("training job %s failed", job_id)
-            return self._fail(job_id, UNEXPECTED.format(log=self.directory / job_id / "runner.log"))
-        finally:
-            shutil.rmtree(self.directory / job_id / "project", ignore_errors=True)
-            shutil.rmtree(self.directory / job_id / "models", ignore_errors=True)
+            outcome = {"status": JobStatus.FAILED.value,
+                       "message": UNEXPECTED.format(log=self.directory / job_id / "runner.log")}
+        # The working copy goes before the final state is written: whoever
+        # reads a final state finds the job's directory as it stays.
+        shutil.rmtree(self.directory / job_id / "project", ignore_errors=True)
+        shutil.rmtree(self.directory / job_id / "models", ignore_errors=True)
+        return self._update(job_id, **outcome)
 
     def _run(self, job_id: str) -> dict[str, Any]:
+        """Every step; the final state's fields (status, message, metrics)."""
         workspace = pipeline.Workspace(self.directory / job_id)
         self._update(job_id, status=JobStatus.VALIDATING.value, progress=0.02, message=MESSAGES["export"])
         pipeline.prepare(workspace)
@@ -275,11 +280,10 @@ class TrainingJobs:
         }
         decision = decide(new["intent_accuracy"], current_accuracy, self.floor)
         if not decision.publish:
-            return self._update(job_id, status=JobStatus.REJECTED.value, message=decision.message,
-                                metrics=metrics)
+            return {"status": JobStatus.REJECTED.value, "message": decision.message, "metrics": metrics}
         published = self.store.publish(model, metrics={**metrics, "job_id": job_id})
-        return self._update(job_id, status=JobStatus.PUBLISHED.value, message=decision.message,
-                            metrics={**metrics, "fingerprint": published.fingerprint})
+        return {"status": JobStatus.PUBLISHED.value, "message": decision.message,
+                "metrics": {**metrics, "fingerprint": published.fingerprint}}
 
     def _training_progress(self, job_id: str) -> Callable[[], None]:
         """Progress from 0.15 to 0.8 over the time the last training took."""
