@@ -150,10 +150,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         # Development only: a fresh key per process is safe, merely not stable.
         pseudonym_key = secrets.token_hex(32)
     console_secret = env.get("CONSOLE_SESSION_SECRET", "")
-    if not console_secret:
-        if app_env == "production":
-            raise ConfigError("CONSOLE_SESSION_SECRET must be set in production")
-        # Development only: sessions merely end when the console restarts.
+    if not console_secret and app_env != "production":
+        # Development only: sessions merely end when the console restarts. In
+        # production the console refuses to start without one (create_app);
+        # the other processes do not need it.
         console_secret = secrets.token_hex(32)
     origins = _origins(env, "WEB_ALLOWED_ORIGINS")
     frame_ancestors = _origins(env, "WEB_FRAME_ANCESTORS")

@@ -27,6 +27,7 @@ from app.console.validation import geography
 from app.console.views.drafts import KB
 from app.kb.db import create_database
 from app.kb.migrate import upgrade
+from app.errors import ConfigError
 from app.settings import Settings
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -102,7 +103,13 @@ def create_app(
     static_dir: Path = STATIC,
     routes: tuple[Route, ...] = ROUTES + DASHBOARD_ROUTES,
 ) -> web.Application:
-    """The console: ``routes`` behind their guard, the OpenAPI document, the pages."""
+    """The console: ``routes`` behind their guard, the OpenAPI document, the pages.
+
+    Raises:
+        ConfigError: no CONSOLE_SESSION_SECRET (production must set one).
+    """
+    if not settings.console_session_secret:
+        raise ConfigError("CONSOLE_SESSION_SECRET must be set in production")
     app = web.Application(
         middlewares=[headers_middleware, error_middleware], client_max_size=MAX_BODY_BYTES
     )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
+from app.console.app import create_app
 from app.console.auth import verify_password
+from app.errors import ConfigError
 from app.kb.db import Database
 from app.kb.repositories import accounts
+from app.settings import load_settings
 from tests.app.console.conftest import PASSWORD, Console
 
 
@@ -67,3 +72,12 @@ async def test_admin_creates_locks_and_unlocks_accounts(console: Console) -> Non
     await admin.json("PATCH", "/api/accounts/nobody", expect=404, json={"locked": False})
     listing = await admin.json("GET", "/api/accounts")
     assert "new.editor" in {a["username"] for a in listing["items"]}
+
+
+def test_production_console_needs_its_session_secret_and_nothing_else_does() -> None:
+    env = {"APP_ENV": "production", "PSEUDONYM_KEY": "k" * 32}
+    settings = load_settings(env)  # the web chat, the actions and analytics start without it
+    assert settings.console_session_secret == ""
+    with pytest.raises(ConfigError, match="CONSOLE_SESSION_SECRET must be set in production"):
+        create_app(settings)
+    create_app(load_settings({**env, "CONSOLE_SESSION_SECRET": "s" * 32}))
