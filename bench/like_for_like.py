@@ -7,7 +7,7 @@ itself costs but not what our speed-ups are worth on our own pipeline. Here
 both servers load models/thai-assistant.tar.gz, talk to the same action
 server code on the same seeded knowledge base, and get the same messages:
 
-* stock: ``.venv/rasa/bin/rasa run`` with none of the project's patches, Rasa's
+* stock: Rasa's own command line (``STOCK_RASA_BIN``) with none of the project's patches, Rasa's
   own REST channel and SQL tracker store (bench/stock_same_model/);
 * ours: ``python -m bot run`` as ``make run`` starts it.
 
