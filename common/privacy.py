@@ -413,6 +413,10 @@ def install_log_redaction(redactor: Callable[[str], str] | None = None) -> None:
         busy.on = True
         try:
             redacted = redact_message(message)
+        except Exception:  # noqa: BLE001 - e.g. at interpreter exit, the name model is gone
+            # Never write what could not be redacted; the patterns alone are
+            # plain Python and still run.
+            redacted = redact(message)
         finally:
             busy.on = False
         if redacted != message or record.args:

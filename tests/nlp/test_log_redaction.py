@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from common import privacy
 from common.paths import ROOT
 from nlp.names import install_log_redaction
 
@@ -63,3 +64,20 @@ def test_each_process_start_installs_it(python: object, setup: str) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == f"received {REDACTED}"
     assert "1101700230708" not in done.stdout + done.stderr
+
+
+def test_a_redactor_that_fails_falls_back_to_the_patterns(caplog: pytest.LogCaptureFixture) -> None:
+    # At interpreter exit the name model's globals are gone; a late record
+    # (an unclosed client session, say) must still not be written raw.
+    def gone(_: str) -> str:
+        raise TypeError("'NoneType' object is not callable")
+
+    original = logging.getLogRecordFactory()
+    logging.setLogRecordFactory(logging.LogRecord)
+    try:
+        privacy.install_log_redaction(gone)
+        with caplog.at_level(logging.INFO):
+            logging.getLogger("aiohttp.client").error("โทร 081-234-5678 เลข 1101700230708")
+    finally:
+        logging.setLogRecordFactory(original)
+    assert caplog.messages == ["โทร <เบอร์โทร> เลข <เลขบัตรประชาชน>"]
