@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import aio_pika
 import pytest
 
+from common.privacy import pseudonymise
 from tests.e2e.conftest import Chat
 from tests.production.support import Production
 
@@ -53,6 +54,8 @@ def test_every_event_reaches_the_broker(production: Production) -> None:
     a, _ = production.replicas
     sender = f"citizen-{uuid.uuid4().hex}"
     Chat(a, sender).send("สวัสดีค่ะ")
+    # The stream carries the sender's keyed pseudonym, never the sender ID.
+    pseudonym = pseudonymise(sender, a.env["PSEUDONYM_KEY"])
 
     async def consume() -> list[dict]:
         connection = await aio_pika.connect_robust("amqp://guest:guest@127.0.0.1:5672/")
@@ -66,7 +69,8 @@ def test_every_event_reaches_the_broker(production: Production) -> None:
             while asyncio.get_running_loop().time() < deadline:
                 message = await queue.get(no_ack=True, fail=False)
                 if message is None:
-                    if any(e.get("event") == "bot" and e.get("sender_id") == sender for e in received):
+                    if any(e.get("event") == "bot" and e.get("sender_id") == pseudonym
+                           for e in received):
                         break
                     await asyncio.sleep(0.1)
                     continue
@@ -77,7 +81,8 @@ def test_every_event_reaches_the_broker(production: Production) -> None:
     # event loop running in this one for the whole session.
     with ThreadPoolExecutor(max_workers=1) as pool:
         received = pool.submit(asyncio.run, consume()).result()
-    events = [e for e in received if e.get("sender_id") == sender]
+    assert not any(e.get("sender_id") == sender for e in received)
+    events = [e for e in received if e.get("sender_id") == pseudonym]
     kinds = [e["event"] for e in events]
     assert "user" in kinds and "bot" in kinds, kinds
     assert next(e for e in events if e["event"] == "user")["text"] == "สวัสดีค่ะ"

@@ -125,7 +125,9 @@ async def _first_office(url: str, province: str) -> str:
         await db.dispose()
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop
+# running in the main thread while it is open, and later tests call asyncio.run.
+@pytest.fixture(scope="package")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     from app.console.app import create_app
     from app.console.users import create_user
@@ -147,7 +149,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         yield Console(base, settings, office)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     require_chromium()
     with sync_playwright() as playwright:
@@ -169,7 +171,7 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 EDITORS = ("editor_a", "editor_b", "editor_c")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def editor_secrets(console: Console) -> dict[str, str]:
     """Two ministry content editors (TOTP sign-in): a change to a service's national
     facts by one needs the other's approval."""

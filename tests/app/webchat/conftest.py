@@ -20,7 +20,9 @@ def built_page() -> None:
     assert result.returncode == 0, f"web build failed:\n{result.stdout}\n{result.stderr}"
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running in the main
+# thread while it is open, and later tests call asyncio.run.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     require_chromium()
     with sync_playwright() as playwright:
