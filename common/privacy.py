@@ -287,6 +287,43 @@ _STRUCTURAL_KEYS = frozenset({
 # (names too); every other string only loses the shapes (cheap regexes).
 _FREE_TEXT_KEYS = frozenset({"text", "value", "title"})
 
+# A shared location is where the citizen stands, often their home: stored only
+# to two decimals (about 1.1 km), enough to say which district and to rank
+# offices on a later turn, too coarse to point at a house.
+LOCATION_DECIMALS = 2
+_COORDINATES = frozenset({"latitude", "longitude"})
+_SHARED_LOCATION = re.compile(r'("(?:latitude|longitude)"\s*:\s*)(-?\d+(?:\.\d+)?)')
+
+
+def coarsen_location(event: dict[str, Any]) -> dict[str, Any]:
+    """``event`` with every coordinate it holds rounded to ``LOCATION_DECIMALS``.
+
+    The coordinates travel as the user's ``/share_location{...}`` text, its
+    entities and the slots they fill; all of them are rounded in place.
+    """
+    def rounded(value: Any) -> Any:
+        try:
+            return round(float(value), LOCATION_DECIMALS)
+        except (TypeError, ValueError):
+            return value
+
+    def text(value: Any) -> Any:
+        if not isinstance(value, str) or "itude" not in value:
+            return value
+        return _SHARED_LOCATION.sub(lambda m: f"{m.group(1)}{rounded(m.group(2))}", value)
+
+    if event.get("event") == "slot" and event.get("name") in _COORDINATES:
+        event["value"] = rounded(event.get("value"))
+    if event.get("event") == "user":
+        event["text"] = text(event.get("text"))
+        parse_data = event.get("parse_data")
+        if isinstance(parse_data, dict):
+            parse_data["text"] = text(parse_data.get("text"))
+            for entity in parse_data.get("entities") or []:
+                if isinstance(entity, dict) and entity.get("entity") in _COORDINATES:
+                    entity["value"] = rounded(entity.get("value"))
+    return event
+
 
 def redact_event(
     event: Mapping[str, Any],
@@ -302,7 +339,8 @@ def redact_event(
     titles go through ``redact_text`` (``nlp.names.redact_all`` adds names);
     every other string through ``redact_other``; structure (event type, action
     and intent names, timestamps, message IDs) is kept as it is. The event
-    stays a valid Rasa event: ``Event.from_parameters`` reads it back.
+    stays a valid Rasa event: ``Event.from_parameters`` reads it back. A
+    shared location's coordinates are coarsened (``coarsen_location``).
 
     A value cut out of the citizen's message has lost the context that made it
     recognisable ("6336148540" alone is no account number; "บัญชี 6336148540"
@@ -336,7 +374,7 @@ def redact_event(
     def other_redactor(value: str) -> str:
         return redact_other(_replace_known(value, ordered))
 
-    return _redact_value(event, "", text_redactor, other_redactor, free=False)
+    return coarsen_location(_redact_value(event, "", text_redactor, other_redactor, free=False))
 
 
 def _replace_known(value: str, known: list[tuple[str, str]]) -> str:

@@ -131,3 +131,32 @@ async def test_the_notice_promises_only_what_the_store_keeps(domain: Domain, tmp
     for raw in ("1-1017-00230-70-8", ID_NUMBER, PHONE, "0812345678"):
         assert raw not in stored
     assert "ทำพาสปอร์ตใช้เอกสารอะไรคะ เลขบัตร <เลขบัตรประชาชน> โทร <เบอร์โทร>" in stored
+
+
+async def test_a_shared_location_is_stored_and_streamed_to_a_kilometre(
+    domain: Domain, tmp_path: Path
+) -> None:
+    db = tmp_path / "tracker.db"
+    broker = _RecordingBroker()
+    store = _store(domain, db, broker)
+    tracker = await store.get_or_create_tracker(LINE_USER)
+    text = '/share_location{"latitude": 18.787654, "longitude": 98.993128}'
+    for event in [
+        UserUttered(text, {"name": "share_location", "confidence": 1.0},
+                    [{"entity": "latitude", "value": 18.787654},
+                     {"entity": "longitude", "value": 98.993128}]),
+        SlotSet("latitude", 18.787654),
+        SlotSet("longitude", 98.993128),
+    ]:
+        tracker.update(event)
+    await store.save(tracker)
+    store.engine.dispose()
+
+    stored = _database_text(db)
+    streamed = json.dumps(broker.published)
+    for raw in ("18.787654", "98.993128", "18.7876", "98.9931"):
+        assert raw not in stored and raw not in streamed
+    user = next(e for e in broker.published if e["event"] == "user")
+    assert user["text"] == '/share_location{"latitude": 18.79, "longitude": 98.99}'
+    assert [e["value"] for e in user["parse_data"]["entities"]] == [18.79, 98.99]
+    assert [e["value"] for e in broker.published if e["event"] == "slot"] == [18.79, 98.99]
