@@ -161,6 +161,30 @@ def test_holdout_clean_messages_survive_unchanged() -> None:
     assert changed == []
 
 
+# The second held-out set (holdout2_source.txt), never tuned on: these bounds are
+# its first score (bench/README), kept so that it cannot get worse. It misses
+# six Thai names after a pronoun, a kinship word or a title that is no name cue
+# (ผม, แม่, ครูใหญ่, ผู้ใหญ่บ้าน, "คือ"), two romanised names and two LINE
+# handles after "ไลน์ไอดี"/"แอดไลน์"; the form example "สมชายใจดี" is taken as a name.
+HOLDOUT2_MISSES = {NAME: 8, "line_id": 2}
+HOLDOUT2_CLEAN_CHANGED = 1
+
+
+def test_second_holdout_stays_at_its_first_score() -> None:
+    misses: dict[str, list[tuple[str, str]]] = {}
+    for message in _messages("holdout2_personal.yml"):
+        text = message["text"]
+        covered = {i for f in find_all(text) for i in range(f.start, f.end)}
+        for span in message["spans"]:
+            if not set(range(span["start"], span["end"])) <= covered:
+                misses.setdefault(span["type"], []).append((span["value"], text))
+    assert set(misses) <= set(HOLDOUT2_MISSES), misses
+    for kind, missed in misses.items():
+        assert len(missed) <= HOLDOUT2_MISSES[kind], missed
+    changed = [m["text"] for m in _messages("holdout2_clean.yml") if redact_all(m["text"]) != m["text"]]
+    assert len(changed) <= HOLDOUT2_CLEAN_CHANGED, changed
+
+
 def test_name_log_filter_redacts_names_and_shapes() -> None:
     import logging
 
