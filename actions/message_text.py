@@ -8,6 +8,7 @@ text the citizen typed is ever echoed.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -26,6 +27,9 @@ _AMOUNT_CUES = re.compile(
 _FEE_CUES = re.compile(r"ค่าธรรมเนียม|เสียเงิน|เสียค่า|ค่าใช้จ่าย|ต้องจ่าย|ค่าทำ")
 
 _CONTACT_CUES = re.compile(r"เบอร์|โทร|สายด่วน|ติดต่อ|call\s*center|คอลเซ็นเตอร์", re.IGNORECASE)
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_YEARLESS_DAY = re.compile(r"--\d{2}-\d{2}")
 
 _LATIN = re.compile(r"[A-Za-z]")
 _THAI = re.compile(r"[\u0E00-\u0E7F]")
@@ -53,6 +57,48 @@ def age_in(message: dict[str, Any]) -> int | None:
             if 0 <= value <= OLDEST_AGE:
                 return value
     return None
+
+
+def asked_day(message: dict[str, Any], today: date) -> date | None:
+    """The day the ``date`` entity names (bot/nlu/thai_quantities.py formats).
+
+    A full ISO date as is; a day without a year ("--12-10") is its next
+    occurrence from ``today``; a relative day ("พรุ่งนี้") is the date the
+    extractor resolved when the message arrived. A month alone names no day.
+    """
+    for item in message.get("entities") or []:
+        if item.get("entity") != "date":
+            continue
+        info = item.get("additional_info")
+        value = info.get("date") if isinstance(info, dict) and info.get("date") else item.get("value")
+        day = _day_from(str(value), today)
+        if day is not None:
+            return day
+    return None
+
+
+def _day_from(value: str, today: date) -> date | None:
+    try:
+        if _ISO_DAY.fullmatch(value):
+            return date.fromisoformat(value)
+        if _YEARLESS_DAY.fullmatch(value):
+            month, day = int(value[2:4]), int(value[5:7])
+            # 29 February may be up to four years away.
+            for year in range(today.year, today.year + 5):
+                found = _valid_day(year, month, day)
+                if found is not None and found >= today:
+                    return found
+            return None
+    except ValueError:
+        return None
+    return None
+
+
+def _valid_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:  # 29 February of a common year
+        return None
 
 
 def asks_amount(text: str) -> bool:

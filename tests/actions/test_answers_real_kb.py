@@ -334,3 +334,39 @@ async def test_a_province_in_the_same_message_settles_a_shared_name(real_kb) -> 
     assert said[0].split("\n")[:2] == [
         "สำนักงานในอำเภอเฉลิมพระเกียรติ จังหวัดน่านค่ะ", "1. ที่ว่าการอำเภอเฉลิมพระเกียรติ"
     ]
+
+
+# A date asked about (issue 12 §6: the date entity) ------------------------------------
+
+async def test_a_holiday_asked_about_closes_the_type_that_day(real_kb) -> None:
+    said, _ = await run(
+        ActionFindOffice, real_kb,
+        tracker("วันที่ 10 ธันวาคม อำเภอเปิดทำการไหมคะ", "ask_office_hours",
+                {"office_type": "district_office", "date": "--12-10"}),
+    )
+    assert said[0].split("\n")[0] == (
+        "ที่ว่าการอำเภอ วันพฤหัสบดีที่ 10 ธันวาคม 2569: ปิด (วันหยุดราชการ: วันรัฐธรรมนูญ)ค่ะ"
+    )
+
+
+async def test_a_working_day_asked_about_gives_that_days_hours(real_kb) -> None:
+    said, _ = await run(
+        ActionFindOffice, real_kb,
+        tracker("9 ธ.ค. สำนักงานเขตเปิดไหม", "ask_office_hours",
+                {"office_type": "bangkok_district_office", "date": "2026-12-09"}),
+    )
+    assert said[0].split("\n")[0] == (
+        "สำนักงานเขต วันพุธที่ 9 ธันวาคม 2569: เปิด 08:30–16:30 น.ค่ะ"
+    )
+
+
+async def test_a_date_asked_about_an_area_is_said_for_each_office(real_kb) -> None:
+    said, _ = await run(
+        ActionFindOffice, real_kb,
+        tracker("31 ธันวาคม อำเภอเมืองเชียงใหม่เปิดไหม", "ask_office_hours",
+                {"office_type": "district_office", "district": "5001", "date": "--12-31"}),
+    )
+    assert said[0].split("\n")[1:3] == [
+        "1. ที่ว่าการอำเภอเมืองเชียงใหม่",
+        "   วันพฤหัสบดีที่ 31 ธันวาคม 2569: ปิด (วันหยุดราชการ: วันสิ้นปี)",
+    ]
