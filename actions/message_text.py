@@ -26,6 +26,10 @@ _AMOUNT_CUES = re.compile(
 )
 _FEE_CUES = re.compile(r"ค่าธรรมเนียม|เสียเงิน|เสียค่า|ค่าใช้จ่าย|ต้องจ่าย|ค่าทำ")
 
+# Renewing, or a document already lapsed: "ต่อใบขับขี่ชั่วคราว", "หมดอายุมา 2 ปี".
+_RENEWAL_CUES = re.compile(r"ต่อ(?:อายุ|ใบ)|หมดอายุ|ขาดต่อ|เปลี่ยนเป็น|เป็น\s?5\s?ปี|เลยกำหนด")
+_LAPSED_CUES = re.compile(r"หมดอายุ|ขาดต่อ|ขาดมา|เลยกำหนด|สิ้นอายุ")
+
 _CONTACT_CUES = re.compile(r"เบอร์|โทร|สายด่วน|ติดต่อ|call\s*center|คอลเซ็นเตอร์", re.IGNORECASE)
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -104,6 +108,22 @@ def _valid_day(year: int, month: int, day: int) -> date | None:
 def asks_amount(text: str) -> bool:
     """True for "how much does it pay (a month)"; a question about a fee is not one."""
     return bool(_AMOUNT_CUES.search(text)) and not _FEE_CUES.search(text)
+
+
+def asks_renewal(text: str) -> bool:
+    """True for renewing a document or one that lapsed, not getting a first one."""
+    return bool(_RENEWAL_CUES.search(normalised(text)))
+
+
+def lapsed_for(message: dict[str, Any]) -> str | None:
+    """The ISO duration a document has been expired ("หมดอายุมา 2 ปี" → "P2Y"), if said."""
+    if not _LAPSED_CUES.search(message.get("text") or ""):
+        return None
+    for item in message.get("entities") or []:
+        value = item.get("value")
+        if item.get("entity") == "duration" and isinstance(value, str) and value.startswith("P"):
+            return value
+    return None
 
 
 def asks_contact(text: str) -> bool:

@@ -16,14 +16,15 @@ from rasa_sdk.types import DomainDict
 from actions.base import KnowledgeAction, latest_intent
 from actions.cards import ServiceCard, custom_payload
 from actions.kb import KnowledgeBase
-from actions.message_text import age_in, asks_amount, asks_contact
+from actions.message_text import age_in, asks_amount, asks_contact, asks_renewal, lapsed_for
 from actions.district_names import shared_name_in
 from actions.offices import ask_which_district, offices_for, send_offices
-from actions.places import canonical, entity_values, latest_place
+from actions.places import canonical, entity_values, latest_entity, latest_place
 from actions.thai import number, source_line
 from app.errors import NotFoundError
 from app.kb.models import Service
 from app.kb.models.offices import DISTRICT_OFFICE_TYPES, PROVINCE_OFFICE_TYPES
+from app.kb.models.services import VEHICLE_CLASSES
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,9 @@ OFFICE_TYPES_WITH_RECORDS = (*DISTRICT_OFFICE_TYPES, *PROVINCE_OFFICE_TYPES)
 # Services that pay money although the knowledge base has no verified amount
 # (data/kb/SOURCES.md): "how much a month" names who knows instead of a fee.
 PAYS_WITHOUT_VERIFIED_AMOUNT = ("state_welfare_card",)
+# The driving licence's two variants: the licence_type entity "temporary"
+# (ใบขับขี่ชั่วคราว) means getting one unless the citizen is renewing it.
+NEW_LICENCE, LICENCE_RENEWAL = "driving_licence_new", "driving_licence_renewal"
 MORE_SERVICES_TEXT = "ยังมีเรื่องที่ถามมาด้วย เลือกเพื่อดูคำตอบได้เลยค่ะ"
 
 
@@ -112,13 +116,25 @@ def fee_amount(service: Service, fee: dict[str, Any]) -> str:
     return f"{number(amount)} {fee.get('unit') or 'บาท'}"
 
 
-def fee_lines(service: Service) -> list[str]:
+def fees_for(service: Service, vehicle_class: str | None) -> list[dict[str, Any]]:
+    """The fees that apply to ``vehicle_class``: those for it and those for any vehicle.
+
+    A class no fee names (a public car, when only private ones are listed)
+    keeps every fee: a partial list would read as complete.
+    """
+    fees = service.fees or []
+    if vehicle_class is None or not any(f.get("vehicle_class") == vehicle_class for f in fees):
+        return fees
+    return [f for f in fees if f.get("vehicle_class") in (None, vehicle_class)]
+
+
+def fee_lines(service: Service, vehicle_class: str | None = None) -> list[str]:
     if service.fees is None:
         return [unknown(service, "fee")]
     if not service.fees:
         return ["ไม่เสียค่าธรรมเนียม"]
     lines = []
-    for fee in service.fees:
+    for fee in fees_for(service, vehicle_class):
         condition = fee.get("condition")
         amount = fee_amount(service, fee)
         lines.append(f"{condition}: {amount}" if condition else amount)
@@ -194,7 +210,11 @@ def amount_lines(service: Service, age: int | None = None) -> list[str]:
 
 
 async def aspect_lines(
-    kb: KnowledgeBase, service: Service, aspect: str, age: int | None = None
+    kb: KnowledgeBase,
+    service: Service,
+    aspect: str,
+    age: int | None = None,
+    vehicle_class: str | None = None,
 ) -> list[str]:
     """The body of the answer, one fact per line, without bullets."""
     if aspect == "amount":
@@ -204,7 +224,7 @@ async def aspect_lines(
             return ["ไม่ต้องใช้เอกสารประกอบ"]
         return _listed(service, service.documents, "documents")
     if aspect == "fee":
-        return fee_lines(service)
+        return fee_lines(service, vehicle_class)
     if aspect == "deadline":
         lines = [service.deadline] if service.deadline else [unknown(service, "deadline")]
         if service.penalty:
@@ -332,8 +352,13 @@ async def _offer_others(
 def _meant_aspect(service: Service, aspect_key: str, tracker: Tracker) -> str:
     """"เดือนละเท่าไหร่" of an allowance asks what it pays, whatever the intent said.
 
-    A service that pays nothing has no amount: "how much" is then its fee.
+    A service that pays nothing has no amount: "how much" is then its fee. "My
+    licence expired 2 years ago" (a lapse with its duration) asks what the
+    deadline's rules say for that case.
     """
+    if (aspect_key in ("overview", "eligibility", "steps") and service.deadline
+            and lapsed_for(tracker.latest_message)):
+        return "deadline"
     if pays_benefits(service):
         text = tracker.latest_message.get("text") or ""
         if aspect_key in ("fee", "overview", "eligibility") and asks_amount(text):
@@ -361,7 +386,8 @@ async def answer_service(
     except NotFoundError:
         return await ask_which_service(kb, dispatcher, aspect_key)
     aspect = ASPECTS[_meant_aspect(service, aspect_key, tracker)]
-    lines = await aspect_lines(kb, service, aspect.key, age_in(tracker.latest_message))
+    lines = await aspect_lines(kb, service, aspect.key, age_in(tracker.latest_message),
+                               vehicle_class_in(tracker))
     hotline = service.effective_hotline
     if hotline and asks_contact(tracker.latest_message.get("text") or ""):
         if not any(hotline in line for line in lines):
@@ -381,6 +407,23 @@ async def answer_service(
     if tracker.get_slot("pending_aspect") is not None:
         events.append(SlotSet("pending_aspect", None))
     return events
+
+
+def licence_variant(codes: Sequence[str], tracker: Tracker) -> list[str]:
+    """A temporary licence named: the new licence, or its renewal when the citizen renews."""
+    if not codes or codes[0] not in (NEW_LICENCE, LICENCE_RENEWAL):
+        return list(codes)
+    if latest_entity(tracker, "licence_type") != "temporary":
+        return list(codes)
+    renewing = asks_renewal(tracker.latest_message.get("text") or "")
+    wanted = LICENCE_RENEWAL if renewing else NEW_LICENCE
+    return [wanted, *(c for c in codes if c != wanted)]
+
+
+def vehicle_class_in(tracker: Tracker) -> str | None:
+    """The class of vehicle of the latest message, else the one said earlier (a slot)."""
+    value = latest_entity(tracker, "vehicle_class") or tracker.get_slot("vehicle_class")
+    return value if value in VEHICLE_CLASSES else None
 
 
 def asked_aspect(tracker: Tracker) -> str:
@@ -433,6 +476,7 @@ class ActionAnswerService(KnowledgeAction):
                 codes = [code]
         if not codes and (code := canonical("service", tracker.get_slot("service"))):
             codes = [code]
+        codes = licence_variant(codes, tracker)
         return await answer_service(
             self.kb, dispatcher, tracker, codes, asked_aspect(tracker), self.now()
         )

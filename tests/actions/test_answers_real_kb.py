@@ -370,3 +370,63 @@ async def test_a_date_asked_about_an_area_is_said_for_each_office(real_kb) -> No
         "1. ที่ว่าการอำเภอเมืองเชียงใหม่",
         "   วันพฤหัสบดีที่ 31 ธันวาคม 2569: ปิด (วันหยุดราชการ: วันสิ้นปี)",
     ]
+
+
+# Quantities the citizen mentions (issue 12 §6: vehicle class, licence type, duration) --
+
+async def test_a_motorcycle_gets_the_motorcycle_fee_and_the_application_fee(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("ใบขับขี่มอไซค์จะหมดอายุ ต่อกี่ตังค์", "ask_fee",
+                {"service": "driving_licence_renewal", "vehicle_class": "private_motorcycle"}),
+    )
+    assert said[0].split("\n")[:3] == [
+        "ค่าธรรมเนียมสำหรับต่ออายุใบอนุญาตขับรถ (ชั่วคราวเป็น 5 ปี หรือ 5 ปีเป็น 5 ปี)ค่ะ",
+        "• ใบอนุญาตขับรถจักรยานยนต์ส่วนบุคคล 5 ปี (ไม่รวมค่าคำขอ): 250 บาท",
+        "• ค่าคำขอ: 5 บาท",
+    ]
+
+
+async def test_the_vehicle_said_earlier_chooses_the_fee_of_a_follow_up(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("แล้วค่าธรรมเนียมล่ะ", "ask_fee",
+                slots={"service": "driving_licence_new", "vehicle_class": "private_car"}),
+    )
+    assert said[0].split("\n")[1:3] == [
+        "• ใบอนุญาตขับรถยนต์ส่วนบุคคลชั่วคราว (อายุ 2 ปี): 200 บาท",
+        "• ค่าคำขอ: 5 บาท",
+    ]
+
+
+async def test_a_vehicle_no_fee_names_keeps_every_fee(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("ใบขับขี่รถสามล้อค่าธรรมเนียมเท่าไหร่", "ask_fee",
+                {"service": "driving_licence_new", "vehicle_class": "public_tricycle"}),
+    )
+    assert len(said[0].split("\n")) == 5  # heading, three fees, source
+
+
+@pytest.mark.parametrize(("text", "heading"), [
+    ("ทำใบขับขี่ชั่วคราวใช้อะไรบ้าง", "เอกสารที่ต้องใช้สำหรับทำใบอนุญาตขับรถใหม่ (ใบขับขี่ชั่วคราว 2 ปี)ค่ะ"),
+    ("ใบขับขี่ชั่วคราวหมดอายุ ต่อใช้อะไรบ้าง",
+     "เอกสารที่ต้องใช้สำหรับต่ออายุใบอนุญาตขับรถ (ชั่วคราวเป็น 5 ปี หรือ 5 ปีเป็น 5 ปี)ค่ะ"),
+])
+async def test_a_temporary_licence_is_the_new_one_unless_renewed(real_kb, text, heading) -> None:
+    state = tracker(text, "ask_documents",
+                    {"service": "driving_licence_renewal", "licence_type": "temporary"})
+    said, _ = await run(ActionAnswerService, real_kb, state)
+    assert said[0].split("\n")[0] == heading
+
+
+async def test_a_licence_lapsed_for_a_while_gets_the_rules_for_lapses(real_kb) -> None:
+    said, events = await run(
+        ActionAnswerService, real_kb,
+        tracker("ใบขับขี่หมดอายุมา 2 ปี ต้องทำอย่างไร", "ask_service",
+                {"service": "driving_licence_renewal", "duration": "P2Y"}),
+    )
+    lines = said[0].split("\n")
+    assert lines[0] == "กำหนดเวลาสำหรับต่ออายุใบอนุญาตขับรถ (ชั่วคราวเป็น 5 ปี หรือ 5 ปีเป็น 5 ปี)ค่ะ"
+    assert "เกิน 1 ปีแต่ไม่เกิน 3 ปี ต้องสอบข้อเขียนใหม่" in lines[1]
+    assert SlotSet("last_topic", "service:driving_licence_renewal:deadline") in events
