@@ -27,7 +27,9 @@ _AMOUNT_CUES = re.compile(
 _FEE_CUES = re.compile(r"ค่าธรรมเนียม|เสียเงิน|เสียค่า|ค่าใช้จ่าย|ต้องจ่าย|ค่าทำ")
 
 # Renewing, or a document already lapsed: "ต่อใบขับขี่ชั่วคราว", "หมดอายุมา 2 ปี".
-_RENEWAL_CUES = re.compile(r"ต่อ(?:อายุ|ใบ)|หมดอายุ|ขาดต่อ|เปลี่ยนเป็น|เป็น\s?5\s?ปี|เลยกำหนด")
+_RENEWAL_CUES = re.compile(
+    r"(?<!ติด)ต่อ(?:อายุ|ใบ|ก่อน|ล่วงหน้า|กี่|ได้|ที่)|ไปต่อ|หมดอายุ|จะหมด|ใกล้หมด|ขาดต่อ|เปลี่ยนเป็น|เป็น\s?5\s?ปี|เลยกำหนด"
+)
 _LAPSED_CUES = re.compile(r"หมดอายุ|ขาดต่อ|ขาดมา|เลยกำหนด|สิ้นอายุ")
 
 _CONTACT_CUES = re.compile(r"เบอร์|โทร|สายด่วน|ติดต่อ|call\s*center|คอลเซ็นเตอร์", re.IGNORECASE)
@@ -108,6 +110,36 @@ def _valid_day(year: int, month: int, day: int) -> date | None:
 def asks_amount(text: str) -> bool:
     """True for "how much does it pay (a month)"; a question about a fee is not one."""
     return bool(_AMOUNT_CUES.search(text)) and not _FEE_CUES.search(text)
+
+
+# What a question asks when the NLU could not tell (its words, in the order tried):
+# "แล้วค่าต่อของมอเตอร์ไซค์ล่ะ" asks a fee, "ผู้รับต้องอายุเท่าไหร่" who may apply.
+_ASPECT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("steps", re.compile(r"ขั้นตอน")),
+    ("online", re.compile(r"ออนไลน์|online|แอป")),
+    ("fee", re.compile(r"ค่า(?:ธรรมเนียม|ทำ|ต่อ|ใช้จ่าย|โอน)|กี่บาท|กี่ตังค์|เสียเงิน|ต้องจ่าย")),
+    ("documents", re.compile(r"เอกสาร|ใช้อะไร|เตรียมอะไร|ถืออะไร|เอาอะไร|พยาน|แจ้งความ|ตำรวจ")),
+    ("eligibility", re.compile(r"อายุเท่า|อายุกี่|ใครมีสิทธิ|ใครยื่น|คุณสมบัติ|แทนได้|ไปแทน|คนอื่นไป")),
+    ("deadline", re.compile(r"ล่วงหน้า|ภายในกี่|ภายในเดือน|กำหนด|ก่อนได้ไหม")),
+    ("processing_time", re.compile(r"กี่วัน|นานไหม|นานแค่ไหน|เลยไหม|ทันที|วันเดียว")),
+    ("where_to_apply", re.compile(r"ที่ไหน|ที่สำนักงาน|สำนักงานไหน|หน่วยงานไหน|เขตไหน|อำเภอไหน")),
+)
+
+
+_FOLLOW_UP_CUES = re.compile(r"ล่ะ|ละคะ|ละครับ|^\s*(?:แล้ว|ถ้า)")
+
+
+def is_follow_up(text: str) -> bool:
+    """"แล้วถ้าเป็นพาสปอร์ตล่ะ": the same question again, about something else."""
+    return bool(_FOLLOW_UP_CUES.search(text))
+
+
+def aspect_cue(text: str) -> str | None:
+    """The aspect a question's own words ask about, when one is clear; else None."""
+    for aspect, pattern in _ASPECT_CUES:
+        if pattern.search(text):
+            return aspect
+    return None
 
 
 def asks_renewal(text: str) -> bool:

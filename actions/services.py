@@ -410,13 +410,17 @@ async def answer_service(
 
 
 def licence_variant(codes: Sequence[str], tracker: Tracker) -> list[str]:
-    """A temporary licence named: the new licence, or its renewal when the citizen renews."""
+    """The driving licence the citizen means: its renewal when renewing ("จะหมดอายุ ต่อกี่บาท"),
+    the new one for a temporary licence not being renewed; bare "ใบขับขี่" stays as tagged."""
     if not codes or codes[0] not in (NEW_LICENCE, LICENCE_RENEWAL):
         return list(codes)
-    if latest_entity(tracker, "licence_type") != "temporary":
-        return list(codes)
     renewing = asks_renewal(tracker.latest_message.get("text") or "")
-    wanted = LICENCE_RENEWAL if renewing else NEW_LICENCE
+    if renewing:
+        wanted = LICENCE_RENEWAL
+    elif latest_entity(tracker, "licence_type") == "temporary":
+        wanted = NEW_LICENCE
+    else:
+        return list(codes)
     return [wanted, *(c for c in codes if c != wanted)]
 
 

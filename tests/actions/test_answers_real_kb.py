@@ -19,6 +19,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionDefaultAskAffirmation
+from actions.faq import ActionAnswerFaq
 from actions.kb import KnowledgeBase
 from actions.offices import ActionFindOffice
 from actions.services import ActionAnswerService
@@ -430,3 +431,59 @@ async def test_a_licence_lapsed_for_a_while_gets_the_rules_for_lapses(real_kb) -
     assert lines[0] == "กำหนดเวลาสำหรับต่ออายุใบอนุญาตขับรถ (ชั่วคราวเป็น 5 ปี หรือ 5 ปีเป็น 5 ปี)ค่ะ"
     assert "เกิน 1 ปีแต่ไม่เกิน 3 ปี ต้องสอบข้อเขียนใหม่" in lines[1]
     assert SlotSet("last_topic", "service:driving_licence_renewal:deadline") in events
+
+
+# An unsure NLU: the words or the conversation still say what is asked ------------------
+
+async def test_an_unsure_follow_up_naming_another_service_asks_the_same_aspect(real_kb) -> None:
+    said, _ = await run(
+        ActionDefaultAskAffirmation, real_kb,
+        tracker("แล้วถ้าบัตรหายล่ะ", "nlu_fallback", {"service": "id_card_lost"},
+                slots={"service": "id_card_first", "last_topic": "service:id_card_first:fee"}),
+    )
+    assert said[0].split("\n")[:2] == [
+        "ค่าธรรมเนียมสำหรับทำบัตรประจำตัวประชาชนใหม่ กรณีบัตรหายหรือถูกทำลายค่ะ",
+        "• บัตรหายหรือถูกทำลาย: 100 บาท",
+    ]
+
+
+@pytest.mark.parametrize(("text", "slots", "heading"), [
+    ("จ่ายล่วงหน้าได้กี่วัน", {"service": "vehicle_tax_renewal"},
+     "กำหนดเวลาสำหรับต่อภาษีรถประจำปีค่ะ"),
+    ("อายุเท่าไหร่ถึงสอบได้", {"service": "driving_licence_new"},
+     "คุณสมบัติผู้ยื่นคำขอสำหรับทำใบอนุญาตขับรถใหม่ (ใบขับขี่ชั่วคราว 2 ปี)ค่ะ"),
+    ("วันโอนต้องถือเอกสารอะไรไปสำนักงานบ้าง", {"service": "land_title_transfer"},
+     "เอกสารที่ต้องใช้สำหรับจดทะเบียนโอนที่ดิน (ขาย ให้ โอนมรดก)ค่ะ"),
+])
+async def test_an_unsure_question_whose_words_name_the_aspect_keeps_the_service(
+    real_kb, text, slots, heading
+) -> None:
+    said, _ = await run(ActionDefaultAskAffirmation, real_kb, tracker(text, "nlu_fallback", slots=slots))
+    assert said[0].split("\n")[0] == heading
+
+
+async def test_an_unsure_question_without_a_service_or_cue_gets_the_menu(real_kb) -> None:
+    said, _ = await run(
+        ActionDefaultAskAffirmation, real_kb,
+        tracker("แบบนี้ทำไงดี", "nlu_fallback", slots={"service": "passport"}),
+    )
+    assert said == ["utter_ask_rephrase"]
+
+
+async def test_a_licence_about_to_expire_is_renewed_whatever_the_tag(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("ใบขับขี่มอไซค์จะหมดอายุ ต่อกี่ตังค์", "ask_fee",
+                {"service": "driving_licence_new", "vehicle_class": "private_motorcycle"}),
+    )
+    assert said[0].split("\n")[1] == "• ใบอนุญาตขับรถจักรยานยนต์ส่วนบุคคล 5 ปี (ไม่รวมค่าคำขอ): 250 บาท"
+
+
+async def test_asking_a_type_of_offices_number_gets_its_hotline_not_an_faq(real_kb) -> None:
+    said, events = await run(
+        ActionAnswerFaq, real_kb,
+        tracker("สำนักงานเขตมีเบอร์กลางไหมคะ", "faq", {"office_type": "bangkok_district_office"}),
+    )
+    assert said[0].split("\n")[0] == "สำนักงานเขต: เวลาทำการโดยทั่วไปค่ะ"
+    assert said[0].split("\n")[1].endswith("กรุณาตรวจสอบกับสำนักงานเขตหรือโทร 1555")
+    assert events == [SlotSet("last_topic", "office:bangkok_district_office")]
