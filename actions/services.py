@@ -439,21 +439,43 @@ def asked_aspect(tracker: Tracker) -> str:
     return aspect
 
 
-async def service_named_in_text(kb: KnowledgeBase, text: str) -> str | None:
-    """The service whose name or alias the text contains, when the NLU tagged none.
+# A misspelt name is trusted from this length on: shorter names are one key
+# away from too many other words.
+FUZZY_MIN_LENGTH = 6
 
-    The longest name wins; a name that is the start of a longer name of another
-    service ("บัตรประชาชน" of "บัตรประชาชนหาย") is not trusted, since the
-    citizen may have misspelt the longer one: asking beats a wrong answer.
+
+def _deletions(word: str) -> set[str]:
+    """The word and every string one character shorter (symmetric-delete spelling match)."""
+    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
+
+
+def _misspelt_names(names: dict[str, set[str]], compact: str) -> list[str]:
+    """Names that a stretch of ``compact`` spells with one character wrong, missing or extra.
+
+    Two strings are one edit apart when their one-deletion sets meet; the
+    text's stretches are as long as a name, or one shorter or longer.
     """
-    compact = text.replace(" ", "")
-    if not compact or compact.startswith("/"):
-        return None
-    names: dict[str, set[str]] = {}
-    for service in await kb.services():
-        for name in (service.name_th, *service.aliases):
-            names.setdefault(name.replace(" ", ""), set()).add(service.code)
-    found = sorted((n for n in names if len(n) >= 4 and n in compact), key=len, reverse=True)
+    index: dict[str, set[str]] = {}
+    for name in names:
+        if len(name) >= FUZZY_MIN_LENGTH:
+            for variant in _deletions(name):
+                index.setdefault(variant, set()).add(name)
+    lengths = {len(n) + d for n in names if len(n) >= FUZZY_MIN_LENGTH for d in (-1, 0, 1)}
+    found: set[str] = set()
+    for length in lengths:
+        for start in range(len(compact) - length + 1):
+            for variant in _deletions(compact[start:start + length]):
+                found |= {n for n in index.get(variant, ()) if abs(len(n) - length) <= 1}
+    return sorted(found, key=len, reverse=True)
+
+
+def _trusted(names: dict[str, set[str]], found: list[str]) -> str | None:
+    """The service of the longest name found, unless that name is ambiguous.
+
+    A name that is the start of a longer name of another service
+    ("บัตรประชาชน" of "บัตรประชาชนหาย") is not trusted, since the citizen may
+    have misspelt the longer one: asking beats a wrong answer.
+    """
     if not found:
         return None
     best = found[0]
@@ -462,6 +484,27 @@ async def service_named_in_text(kb: KnowledgeBase, text: str) -> str | None:
     if len(codes) != 1 or longer - codes:
         return None
     return next(iter(codes))
+
+
+async def service_named_in_text(kb: KnowledgeBase, text: str) -> str | None:
+    """The service whose name or alias the text contains, when the NLU tagged none.
+
+    The longest name wins; failing an exact name, one misspelt by a single
+    character ("แจ้งเกิก", "จดทะเบียนหยา") counts.
+    """
+    compact = text.replace(" ", "")
+    if not compact or compact.startswith("/"):
+        return None
+    names: dict[str, set[str]] = {}
+    for service in await kb.services():
+        for name in (service.name_th, *service.aliases):
+            names.setdefault(name.replace(" ", ""), set()).add(service.code)
+    exact = sorted((n for n in names if len(n) >= 4 and n in compact), key=len, reverse=True)
+    code = _trusted(names, exact)
+    if code is not None:
+        return code
+    misspelt = [n for n in _misspelt_names(names, compact) if not exact or len(n) > len(exact[0])]
+    return _trusted(names, misspelt)
 
 
 class ActionAnswerService(KnowledgeAction):

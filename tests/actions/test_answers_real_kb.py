@@ -320,11 +320,19 @@ async def test_a_service_name_the_nlu_missed_is_found_in_the_text(real_kb) -> No
 
 
 async def test_a_name_that_starts_a_longer_name_is_not_trusted(real_kb) -> None:
-    # "บัตรประชาชนหาบ" may be the lost card misspelt: ask, never the renewal's "ฟรี".
+    # "บัตรประชาชน" alone starts several services' names: ask, never the renewal's "ฟรี".
+    said, _ = await run(
+        ActionAnswerService, real_kb, tracker("บัตรประชาชนทำใหม่กี่บาท", "ask_fee")
+    )
+    assert said[0].startswith("utter_ask_service")
+
+
+async def test_the_longer_name_misspelt_is_the_one_meant(real_kb) -> None:
+    # "บัตรประชาชนหาบ": the lost card (one character off "บัตรประชาชนหาย"), not the renewal.
     said, _ = await run(
         ActionAnswerService, real_kb, tracker("บัตรประชาชนหาบ ทำใหม่กี่บาท", "ask_fee")
     )
-    assert said[0].startswith("utter_ask_service")
+    assert said[0].split("\n")[1] == "• บัตรหายหรือถูกทำลาย: 100 บาท"
 
 
 async def test_a_province_in_the_same_message_settles_a_shared_name(real_kb) -> None:
@@ -487,3 +495,19 @@ async def test_asking_a_type_of_offices_number_gets_its_hotline_not_an_faq(real_
     assert said[0].split("\n")[0] == "สำนักงานเขต: เวลาทำการโดยทั่วไปค่ะ"
     assert said[0].split("\n")[1].endswith("กรุณาตรวจสอบกับสำนักงานเขตหรือโทร 1555")
     assert events == [SlotSet("last_topic", "office:bangkok_district_office")]
+
+
+@pytest.mark.parametrize(("text", "heading"), [
+    ("แจ้งเกิกลูกต้องใช้อะไรบ้างคะ", "เอกสารที่ต้องใช้สำหรับแจ้งเกิด (ขอสูติบัตร)ค่ะ"),
+    ("จดทะเบียนหยาต้องมีพยานไหม", "เอกสารที่ต้องใช้สำหรับจดทะเบียนหย่า (หย่าโดยความยินยอม)ค่ะ"),
+    ("บัตรประชาชนหาบ ทำใหม่ใช้อะไร",
+     "เอกสารที่ต้องใช้สำหรับทำบัตรประจำตัวประชาชนใหม่ กรณีบัตรหายหรือถูกทำลายค่ะ"),
+])
+async def test_a_name_misspelt_by_one_character_is_found(real_kb, text, heading) -> None:
+    said, _ = await run(ActionAnswerService, real_kb, tracker(text, "ask_documents"))
+    assert said[0].split("\n")[0] == heading
+
+
+async def test_a_short_word_one_character_off_a_name_is_not_a_service(real_kb) -> None:
+    said, _ = await run(ActionAnswerService, real_kb, tracker("แจ้งเกือบลืม", "ask_documents"))
+    assert said[0].split("\n")[0] == "utter_ask_service"
