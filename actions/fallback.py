@@ -21,6 +21,7 @@ from actions.services import (
     ASPECTS,
     FOLLOW_UP_ASPECTS,
     answer_service,
+    answered_aspect,
     ask_which_service,
     intent_payload,
 )
@@ -122,7 +123,7 @@ def _service_and_aspect(
         return (slot_service, cue) if slot_service and cue else (None, None)
     if cue is not None:
         return service, cue
-    previous = _answered_aspect(tracker)
+    previous = answered_aspect(tracker)
     if previous is not None and previous != "overview" and is_follow_up(text):
         return service, previous
     if candidates and candidates[0] in ASPECT_BY_INTENT:
@@ -196,15 +197,6 @@ async def _ask_what_about(
     return [SlotSet("service", service.code)]
 
 
-def _answered_aspect(tracker: Tracker) -> str | None:
-    """The aspect of the service answer just given ("service:<code>:<aspect>"), if any."""
-    topic = tracker.get_slot("last_topic")
-    if not isinstance(topic, str) or not topic.startswith("service:"):
-        return None
-    aspect = topic.rsplit(":", 1)[-1]
-    return aspect if aspect in ASPECTS else None
-
-
 class ActionHandleInform(KnowledgeAction):
     """A bare answer ("พาสปอร์ต", "เชียงใหม่") continues the question that was pending."""
 
@@ -226,7 +218,7 @@ class ActionHandleInform(KnowledgeAction):
                     self.kb, dispatcher, tracker, [service], pending, self.now()
                 )
             # "แล้วถ้าเป็นพาสปอร์ตล่ะ" right after an answer: the same aspect, of this service.
-            previous = _answered_aspect(tracker)
+            previous = answered_aspect(tracker)
             if previous is not None and previous != "overview":
                 return await answer_service(
                     self.kb, dispatcher, tracker, [service], previous, self.now()

@@ -16,7 +16,15 @@ from rasa_sdk.types import DomainDict
 from actions.base import KnowledgeAction, latest_intent
 from actions.cards import ServiceCard, custom_payload
 from actions.kb import KnowledgeBase
-from actions.message_text import age_in, asks_amount, asks_contact, asks_renewal, lapsed_for
+from actions.message_text import (
+    age_in,
+    asks_amount,
+    asks_contact,
+    asks_renewal,
+    aspect_cue,
+    is_follow_up,
+    lapsed_for,
+)
 from actions.district_names import shared_name_in
 from actions.offices import ask_which_district, offices_for, send_offices
 from actions.places import canonical, entity_values, latest_entity, latest_place
@@ -430,18 +438,39 @@ def vehicle_class_in(tracker: Tracker) -> str | None:
     return value if value in VEHICLE_CLASSES else None
 
 
+def answered_aspect(tracker: Tracker) -> str | None:
+    """The aspect of the service answer just given ("service:<code>:<aspect>"), if any."""
+    topic = tracker.get_slot("last_topic")
+    if not isinstance(topic, str) or not topic.startswith("service:"):
+        return None
+    aspect = topic.rsplit(":", 1)[-1]
+    return aspect if aspect in ASPECTS else None
+
+
 def asked_aspect(tracker: Tracker) -> str:
-    """The aspect of the latest question; for a bare answer, the one still pending."""
+    """The aspect of the latest question; for a bare answer, the one still pending.
+
+    "Tell me about X" (the overview) gives way to what the words ask
+    ("ต้องอายุกี่ขวบ": who may apply) and, in a follow-up about another
+    service ("แล้วแจ้งตายล่ะ"), to the aspect just answered.
+    """
     aspect = ASPECT_BY_INTENT.get(latest_intent(tracker) or "")
     if aspect is None:
         pending = tracker.get_slot("pending_aspect")
         aspect = pending if pending in ASPECTS else "overview"
+    if aspect == "overview":
+        text = tracker.latest_message.get("text") or ""
+        previous = answered_aspect(tracker)
+        if cue := aspect_cue(text):
+            return cue
+        if previous not in (None, "overview") and is_follow_up(text):
+            return str(previous)
     return aspect
 
 
 # A misspelt name is trusted from this length on: shorter names are one key
-# away from too many other words.
-FUZZY_MIN_LENGTH = 6
+# away from ordinary words ("แจ้งตาย" from "แจ้งภาย" in "แจ้งภายในกี่วัน").
+FUZZY_MIN_LENGTH = 8
 
 
 def _deletions(word: str) -> set[str]:
@@ -486,11 +515,13 @@ def _trusted(names: dict[str, set[str]], found: list[str]) -> str | None:
     return next(iter(codes))
 
 
-async def service_named_in_text(kb: KnowledgeBase, text: str) -> str | None:
+async def service_named_in_text(
+    kb: KnowledgeBase, text: str, *, misspelt: bool = True
+) -> str | None:
     """The service whose name or alias the text contains, when the NLU tagged none.
 
-    The longest name wins; failing an exact name, one misspelt by a single
-    character ("แจ้งเกิก", "จดทะเบียนหยา") counts.
+    The longest name wins; failing an exact name and if ``misspelt``, one
+    misspelt by a single character ("แจ้งเกิก", "จดทะเบียนหยา") counts.
     """
     compact = text.replace(" ", "")
     if not compact or compact.startswith("/"):
@@ -501,10 +532,10 @@ async def service_named_in_text(kb: KnowledgeBase, text: str) -> str | None:
             names.setdefault(name.replace(" ", ""), set()).add(service.code)
     exact = sorted((n for n in names if len(n) >= 4 and n in compact), key=len, reverse=True)
     code = _trusted(names, exact)
-    if code is not None:
+    if code is not None or not misspelt:
         return code
-    misspelt = [n for n in _misspelt_names(names, compact) if not exact or len(n) > len(exact[0])]
-    return _trusted(names, misspelt)
+    near = [n for n in _misspelt_names(names, compact) if not exact or len(n) > len(exact[0])]
+    return _trusted(names, near)
 
 
 class ActionAnswerService(KnowledgeAction):
@@ -519,7 +550,10 @@ class ActionAnswerService(KnowledgeAction):
         codes = entity_values(tracker.latest_message, "service")
         if not codes:
             text = tracker.latest_message.get("text") or ""
-            if code := await service_named_in_text(self.kb, text):
+            # In a conversation about a service, a near-miss is likelier a word
+            # than another service's name: only an exact name changes the service.
+            misspelt = tracker.get_slot("service") is None
+            if code := await service_named_in_text(self.kb, text, misspelt=misspelt):
                 codes = [code]
         if not codes and (code := canonical("service", tracker.get_slot("service"))):
             codes = [code]

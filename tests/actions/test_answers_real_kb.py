@@ -511,3 +511,28 @@ async def test_a_name_misspelt_by_one_character_is_found(real_kb, text, heading)
 async def test_a_short_word_one_character_off_a_name_is_not_a_service(real_kb) -> None:
     said, _ = await run(ActionAnswerService, real_kb, tracker("แจ้งเกือบลืม", "ask_documents"))
     assert said[0].split("\n")[0] == "utter_ask_service"
+
+
+async def test_tell_me_about_gives_way_to_what_the_words_ask(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("ลูกจะทำบัตรประชาชนครั้งแรก ต้องอายุกี่ขวบคะ", "ask_service", {"service": "id_card_first"}),
+    )
+    assert said[0].split("\n")[0] == "คุณสมบัติผู้ยื่นคำขอสำหรับทำบัตรประจำตัวประชาชนครั้งแรกค่ะ"
+
+
+async def test_a_follow_up_about_another_service_keeps_the_aspect_just_answered(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("แล้วแจ้งตายล่ะคะ", "ask_service", {"service": "death_registration"},
+                slots={"last_topic": "service:birth_registration:deadline"}),
+    )
+    assert said[0].split("\n")[0] == "กำหนดเวลาสำหรับแจ้งตาย (ขอมรณบัตร)ค่ะ"
+
+
+async def test_in_a_conversation_about_a_service_a_near_miss_is_a_word(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("ต้องแจ้งภายในกี่วัน", "ask_deadline", slots={"service": "house_move_in"}),
+    )
+    assert said[0].split("\n")[0] == "กำหนดเวลาสำหรับแจ้งย้ายเข้า (ทะเบียนบ้าน)ค่ะ"
