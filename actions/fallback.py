@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import KnowledgeAction
 from actions.faq import RETRIEVAL_INTENT, faq_key
 from actions.kb import KnowledgeBase
+from actions.message_text import aspect_cue, is_follow_up
 from actions.offices import PENDING_OFFICE_HOURS, find_offices
 from actions.places import canonical, latest_entity, latest_place, message_entities
 from actions.services import (
@@ -20,6 +21,7 @@ from actions.services import (
     ASPECTS,
     FOLLOW_UP_ASPECTS,
     answer_service,
+    answered_aspect,
     ask_which_service,
     intent_payload,
 )
@@ -73,14 +75,16 @@ async def _answer_named_service(
     candidates: list[str],
     service: str,
     now: Any,
+    aspect: str,
 ) -> list[EventType]:
-    """A question that names its service is clear enough: answer the likeliest aspect.
+    """A question whose service is known is clear enough: answer ``aspect`` of it.
 
     The other aspects the NLU hesitated between follow as buttons (before the
     "was this helpful?" prompt), so the citizen is never worse off than with
     the "did you mean" menu.
     """
-    aspects = [ASPECT_BY_INTENT[i] for i in candidates if i in ASPECT_BY_INTENT]
+    aspects = [aspect, *(ASPECT_BY_INTENT[i] for i in candidates
+                         if i in ASPECT_BY_INTENT and ASPECT_BY_INTENT[i] != aspect)]
     draft = CollectingDispatcher()
     events = await answer_service(kb, draft, tracker, [service], aspects[0], now)
     messages = draft.messages
@@ -98,6 +102,33 @@ async def _answer_named_service(
     if feedback is not None:
         dispatcher.messages.append(feedback)
     return events
+
+
+def _service_and_aspect(
+    tracker: Tracker, entities: dict[str, Any], candidates: list[str]
+) -> tuple[str | None, str | None]:
+    """The service and aspect an unsure message still makes clear, else (None, None).
+
+    The aspect: what the words ask ("ผู้รับต้องอายุเท่าไหร่": who may apply),
+    else, for a follow-up naming another service ("แล้วถ้าเป็นพาสปอร์ตล่ะ"),
+    the aspect just answered, else the likeliest service intent. Without a
+    service named, the one talked about before, but only for a question whose
+    words name its aspect ("จ่ายล่วงหน้าได้กี่วัน").
+    """
+    text = tracker.latest_message.get("text") or ""
+    cue = aspect_cue(text)
+    service = entities.get("service")
+    if service is None:
+        slot_service = canonical("service", tracker.get_slot("service"))
+        return (slot_service, cue) if slot_service and cue else (None, None)
+    if cue is not None:
+        return service, cue
+    previous = answered_aspect(tracker)
+    if previous is not None and previous != "overview" and is_follow_up(text):
+        return service, previous
+    if candidates and candidates[0] in ASPECT_BY_INTENT:
+        return service, ASPECT_BY_INTENT[candidates[0]]
+    return None, None
 
 
 class ActionDefaultAskAffirmation(KnowledgeAction):
@@ -123,11 +154,11 @@ class ActionDefaultAskAffirmation(KnowledgeAction):
                 candidates.append(intent)
             if len(candidates) == MAX_CANDIDATES:
                 break
-        service = entities.get("service")
-        if service is not None and candidates and candidates[0] in ASPECT_BY_INTENT:
+        service, aspect = _service_and_aspect(tracker, entities, candidates)
+        if service is not None and aspect is not None:
             try:
                 return await _answer_named_service(
-                    self.kb, dispatcher, tracker, candidates, service, self.now()
+                    self.kb, dispatcher, tracker, candidates, service, self.now(), aspect
                 )
             except BotError:  # no answer to give: the menu still helps
                 pass
@@ -166,15 +197,6 @@ async def _ask_what_about(
     return [SlotSet("service", service.code)]
 
 
-def _answered_aspect(tracker: Tracker) -> str | None:
-    """The aspect of the service answer just given ("service:<code>:<aspect>"), if any."""
-    topic = tracker.get_slot("last_topic")
-    if not isinstance(topic, str) or not topic.startswith("service:"):
-        return None
-    aspect = topic.rsplit(":", 1)[-1]
-    return aspect if aspect in ASPECTS else None
-
-
 class ActionHandleInform(KnowledgeAction):
     """A bare answer ("พาสปอร์ต", "เชียงใหม่") continues the question that was pending."""
 
@@ -196,7 +218,7 @@ class ActionHandleInform(KnowledgeAction):
                     self.kb, dispatcher, tracker, [service], pending, self.now()
                 )
             # "แล้วถ้าเป็นพาสปอร์ตล่ะ" right after an answer: the same aspect, of this service.
-            previous = _answered_aspect(tracker)
+            previous = answered_aspect(tracker)
             if previous is not None and previous != "overview":
                 return await answer_service(
                     self.kb, dispatcher, tracker, [service], previous, self.now()

@@ -10,7 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import KnowledgeAction
-from actions.places import Place, latest_place
+from actions.message_text import asks_contact
+from actions.offices import send_general_answer
+from actions.places import Place, latest_entity, latest_place
 from actions.thai import source_line
 from app.errors import NotFoundError
 
@@ -53,6 +55,12 @@ class ActionAnswerFaq(KnowledgeAction):
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        office_type = latest_entity(tracker, "office_type")
+        text = tracker.latest_message.get("text") or ""
+        if office_type and asks_contact(text) and latest_place(tracker) is None:
+            # "สำนักงานเขตมีเบอร์กลางไหม": the type's national hotline, not an FAQ about it.
+            if await send_general_answer(self.kb, dispatcher, office_type):
+                return [SlotSet("last_topic", f"office:{office_type}")]
         key = faq_key(tracker)
         if key is None:
             dispatcher.utter_message(response="utter_default")

@@ -8,6 +8,7 @@ text the citizen typed is ever echoed.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -25,7 +26,16 @@ _AMOUNT_CUES = re.compile(
 )
 _FEE_CUES = re.compile(r"ค่าธรรมเนียม|เสียเงิน|เสียค่า|ค่าใช้จ่าย|ต้องจ่าย|ค่าทำ")
 
+# Renewing, or a document already lapsed: "ต่อใบขับขี่ชั่วคราว", "หมดอายุมา 2 ปี".
+_RENEWAL_CUES = re.compile(
+    r"(?<!ติด)ต่อ(?:อายุ|ใบ|ก่อน|ล่วงหน้า|กี่|ได้|ที่)|ไปต่อ|หมดอายุ|จะหมด|ใกล้หมด|ขาดต่อ|เปลี่ยนเป็น|เป็น\s?5\s?ปี|เลยกำหนด"
+)
+_LAPSED_CUES = re.compile(r"หมดอายุ|ขาดต่อ|ขาดมา|เลยกำหนด|สิ้นอายุ")
+
 _CONTACT_CUES = re.compile(r"เบอร์|โทร|สายด่วน|ติดต่อ|call\s*center|คอลเซ็นเตอร์", re.IGNORECASE)
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_YEARLESS_DAY = re.compile(r"--\d{2}-\d{2}")
 
 _LATIN = re.compile(r"[A-Za-z]")
 _THAI = re.compile(r"[\u0E00-\u0E7F]")
@@ -55,9 +65,97 @@ def age_in(message: dict[str, Any]) -> int | None:
     return None
 
 
+def asked_day(message: dict[str, Any], today: date) -> date | None:
+    """The day the ``date`` entity names (bot/nlu/thai_quantities.py formats).
+
+    A full ISO date as is; a day without a year ("--12-10") is its next
+    occurrence from ``today``; a relative day ("พรุ่งนี้") is the date the
+    extractor resolved when the message arrived. A month alone names no day.
+    """
+    for item in message.get("entities") or []:
+        if item.get("entity") != "date":
+            continue
+        info = item.get("additional_info")
+        value = info.get("date") if isinstance(info, dict) and info.get("date") else item.get("value")
+        day = _day_from(str(value), today)
+        if day is not None:
+            return day
+    return None
+
+
+def _day_from(value: str, today: date) -> date | None:
+    try:
+        if _ISO_DAY.fullmatch(value):
+            return date.fromisoformat(value)
+        if _YEARLESS_DAY.fullmatch(value):
+            month, day = int(value[2:4]), int(value[5:7])
+            # 29 February may be up to four years away.
+            for year in range(today.year, today.year + 5):
+                found = _valid_day(year, month, day)
+                if found is not None and found >= today:
+                    return found
+            return None
+    except ValueError:
+        return None
+    return None
+
+
+def _valid_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:  # 29 February of a common year
+        return None
+
+
 def asks_amount(text: str) -> bool:
     """True for "how much does it pay (a month)"; a question about a fee is not one."""
     return bool(_AMOUNT_CUES.search(text)) and not _FEE_CUES.search(text)
+
+
+# What a question asks when the NLU could not tell (its words, in the order tried):
+# "แล้วค่าต่อของมอเตอร์ไซค์ล่ะ" asks a fee, "ผู้รับต้องอายุเท่าไหร่" who may apply.
+_ASPECT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("steps", re.compile(r"ขั้นตอน")),
+    ("online", re.compile(r"ออนไลน์|online|แอป")),
+    ("fee", re.compile(r"ค่า(?:ธรรมเนียม|ทำ|ต่อ|ใช้จ่าย|โอน)|กี่บาท|กี่ตังค์|เสียเงิน|ต้องจ่าย")),
+    ("documents", re.compile(r"เอกสาร|ใช้อะไร|เตรียมอะไร|ถืออะไร|เอาอะไร|พยาน|แจ้งความ|ตำรวจ")),
+    ("eligibility", re.compile(r"อายุเท่า|อายุกี่|ใครมีสิทธิ|ใครยื่น|คุณสมบัติ|แทนได้|ไปแทน|คนอื่นไป")),
+    ("deadline", re.compile(r"ล่วงหน้า|ภายในกี่|ภายในเดือน|กำหนด|ก่อนได้ไหม")),
+    ("processing_time", re.compile(r"กี่วัน|นานไหม|นานแค่ไหน|เลยไหม|ทันที|วันเดียว")),
+    ("where_to_apply", re.compile(r"ที่ไหน|ที่สำนักงาน|สำนักงานไหน|หน่วยงานไหน|เขตไหน|อำเภอไหน")),
+)
+
+
+_FOLLOW_UP_CUES = re.compile(r"ล่ะ|ละคะ|ละครับ|^\s*(?:แล้ว|ถ้า)")
+
+
+def is_follow_up(text: str) -> bool:
+    """"แล้วถ้าเป็นพาสปอร์ตล่ะ": the same question again, about something else."""
+    return bool(_FOLLOW_UP_CUES.search(text))
+
+
+def aspect_cue(text: str) -> str | None:
+    """The aspect a question's own words ask about, when one is clear; else None."""
+    for aspect, pattern in _ASPECT_CUES:
+        if pattern.search(text):
+            return aspect
+    return None
+
+
+def asks_renewal(text: str) -> bool:
+    """True for renewing a document or one that lapsed, not getting a first one."""
+    return bool(_RENEWAL_CUES.search(normalised(text)))
+
+
+def lapsed_for(message: dict[str, Any]) -> str | None:
+    """The ISO duration a document has been expired ("หมดอายุมา 2 ปี" → "P2Y"), if said."""
+    if not _LAPSED_CUES.search(message.get("text") or ""):
+        return None
+    for item in message.get("entities") or []:
+        value = item.get("value")
+        if item.get("entity") == "duration" and isinstance(value, str) and value.startswith("P"):
+            return value
+    return None
 
 
 def asks_contact(text: str) -> bool:

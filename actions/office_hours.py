@@ -10,8 +10,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from actions.thai import MONTHS
-from app.kb.hours import BANGKOK, Closure, HoursRange, OpenState, open_state, week_groups
+from actions.thai import MONTHS, thai_date
+from app.kb.hours import (
+    BANGKOK,
+    Closure,
+    DayState,
+    HoursRange,
+    OpenState,
+    open_state,
+    week_groups,
+)
 
 WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
 NO_HOURS_TEXT = "ไม่มีข้อมูลเวลาทำการ"
@@ -152,3 +160,21 @@ def format_hours(hours: Iterable[HoursRange], closed_on_public_holidays: bool) -
     if closed_on_public_holidays:
         text += f" {CLOSED_ON_HOLIDAYS_TEXT}"
     return text
+
+
+def day_phrase(day: date) -> str:
+    """``วันพฤหัสบดีที่ 10 ธันวาคม 2569``: a date the citizen asked about, in full."""
+    return f"วัน{WEEKDAYS[day.weekday()]}ที่ {thai_date(day)}"
+
+
+def day_status_text(state: DayState) -> str:
+    """Open or closed on a whole day, and why: "ปิด (วันหยุดราชการ: วันรัฐธรรมนูญ)"."""
+    if not state.known:
+        return NO_HOURS_TEXT
+    times = ", ".join(f"{_hm(o)}–{_hm(c)}" for o, c in state.ranges)
+    reason = f" ({state.closure.reason})" if state.closure and state.closure.reason else ""
+    if state.closure is not None:
+        return f"เปิดเวลาพิเศษ {times} น.{reason}" if state.ranges else f"ปิดทำการชั่วคราว{reason}"
+    if state.holiday_name:
+        return f"ปิด (วันหยุดราชการ: {state.holiday_name})"
+    return f"เปิด {times} น." if state.ranges else "ปิด (ไม่ใช่วันทำการ)"

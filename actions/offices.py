@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -18,11 +18,12 @@ from actions.base import KnowledgeAction, latest_intent
 from actions.cards import OfficeEntry, OfficesCard, custom_payload
 from actions.district_names import candidate_titles, shared_name_in, which_text
 from actions.kb import KnowledgeBase
-from actions.office_hours import format_hours, open_status
+from actions.message_text import asked_day
+from actions.office_hours import day_phrase, day_status_text, format_hours, open_status
 from actions.places import PLACE_ENTITIES, Place, canonical, latest_entity, latest_place
 from actions.thai import distance, district_label, province_label, source_line
 from app.errors import NotFoundError
-from app.kb.hours import LOOKAHEAD_DAYS, Closure, closure_on, closures_from_data
+from app.kb.hours import LOOKAHEAD_DAYS, Closure, closure_on, closures_from_data, day_state
 from app.kb.models import District, Office
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,13 @@ async def _entry(
     )
 
 
+async def _office_day_text(kb: KnowledgeBase, office: Office, day: date) -> str:
+    holidays = await kb.holidays_between(day, day, province_code=office.province_code)
+    state = day_state(office.hours, office.closed_on_public_holidays, day, holidays,
+                      closures=_closures(office))
+    return day_status_text(state)
+
+
 def _entry_lines(number: int, entry: OfficeEntry, *, hours_first: bool) -> list[str]:
     lines = [f"{number}. {entry['name']}"]
     if entry["distance_km"] is not None:
@@ -106,12 +114,20 @@ async def send_offices(
     now: datetime,
     *,
     hours_first: bool = False,
+    day: date | None = None,
 ) -> None:
-    """One message: the offices as numbered text, and the same list as an offices card."""
+    """One message: the offices as numbered text, and the same list as an offices card.
+
+    With ``day`` (the citizen asked about a date), each office says first
+    whether it opens that day.
+    """
     entries = [await _entry(kb, office, km, now) for office, km in found]
     lines = [f"{title}ค่ะ"]
-    for number, entry in enumerate(entries, start=1):
-        lines += _entry_lines(number, entry, hours_first=hours_first)
+    for number, (entry, (office, _)) in enumerate(zip(entries, found, strict=True), start=1):
+        office_lines = _entry_lines(number, entry, hours_first=hours_first)
+        if day is not None:
+            office_lines.insert(1, f"   {day_phrase(day)}: {await _office_day_text(kb, office, day)}")
+        lines += office_lines
     if any(e["location_is_approximate"] and e["map_url"] for e in entries):
         lines.append(APPROXIMATE_NOTE)
     card = OfficesCard(type="offices", title=title, offices=entries)
@@ -179,21 +195,26 @@ def standard_hours_text(standard_hours: Any, closed_on_public_holidays: bool) ->
     """A type's standard hours as data states them ([{days, opens, closes}]), in one line."""
     if not standard_hours:
         return NO_HOURS_NOTE_TEXT
-    ranges = [
+    return format_hours(_standard_ranges(standard_hours), closed_on_public_holidays)
+
+
+def _standard_ranges(standard_hours: Any) -> list[_Range]:
+    return [
         _Range(day, time.fromisoformat(block["opens"]), time.fromisoformat(block["closes"]))
-        for block in standard_hours
+        for block in standard_hours or ()
         for day in block["days"]
     ]
-    return format_hours(ranges, closed_on_public_holidays)
 
 
 async def send_general_answer(
-    kb: KnowledgeBase, dispatcher: CollectingDispatcher, office_type: str
+    kb: KnowledgeBase, dispatcher: CollectingDispatcher, office_type: str, day: date | None = None
 ) -> bool:
     """The national answer for a type of office: usual hours and hotline, then an offer.
 
     Issue 12 §1: "อำเภอเปิดกี่โมง" deserves the standard hours before any
-    question back. False when the knowledge base does not know the type.
+    question back; "วันที่ 10 ธันวาคม อำเภอเปิดไหม" gets that day first, from
+    the national holiday calendar. False when the knowledge base does not know
+    the type.
     """
     record = (await kb.office_types()).get(office_type)
     if record is None:
@@ -202,6 +223,11 @@ async def send_general_answer(
         record.standard_hours, record.closed_on_public_holidays
     )
     lines = [f"{record.name_th}: เวลาทำการโดยทั่วไปค่ะ", f"• {hours}"]
+    if day is not None:
+        holidays = await kb.holidays_between(day, day)
+        state = day_state(_standard_ranges(record.standard_hours),
+                          record.closed_on_public_holidays, day, holidays)
+        lines[0] = f"{record.name_th} {day_phrase(day)}: {day_status_text(state)}ค่ะ"
     if record.hotline and record.hotline not in (record.hours_note or ""):
         lines.append(f"• สายด่วน {record.hotline}")
     lines.append(source_line(record.source_agency or record.name_th, record.checked_on))
@@ -249,6 +275,7 @@ async def find_offices(
     """
     pending = PENDING_OFFICE_HOURS if hours_first else PENDING_OFFICE
     office_type = office_type_asked(tracker)
+    day = asked_day(tracker.latest_message, now.date())
     shared = await shared_name_in(kb, tracker)
     if shared is not None and shared.place is None:
         entities = {"office_type": office_type} if office_type else {}
@@ -257,8 +284,8 @@ async def find_offices(
         return [SlotSet("pending_aspect", pending)]
     place = shared.place if shared is not None else latest_place(tracker)
     if place is None:
-        if (office_type or hours_first) and await send_general_answer(
-            kb, dispatcher, office_type or DEFAULT_OFFICE_TYPE
+        if (office_type or hours_first or day) and await send_general_answer(
+            kb, dispatcher, office_type or DEFAULT_OFFICE_TYPE, day
         ):
             return [SlotSet("pending_aspect", pending)]
         dispatcher.utter_message(response="utter_ask_location")
@@ -277,7 +304,7 @@ async def find_offices(
     type_names = await kb.office_type_names()
     noun = type_names.get(office_type, "สำนักงาน") if office_type else "สำนักงาน"
     title = f"เวลาทำการของ{noun}{where}" if hours_first else f"{noun}{where}"
-    await send_offices(kb, dispatcher, title, found, now, hours_first=hours_first)
+    await send_offices(kb, dispatcher, title, found, now, hours_first=hours_first, day=day)
     dispatcher.utter_message(response="utter_ask_feedback")
     return events
 

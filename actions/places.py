@@ -20,6 +20,8 @@ _PATTERNS = {
     "office_type": _CODE,
     "province": re.compile(r"\d{2}"),
     "district": re.compile(r"\d{4}"),
+    "vehicle_class": _CODE,
+    "licence_type": _CODE,
 }
 COORDINATES = ("latitude", "longitude")
 PLACE_ENTITIES = ("latitude", "longitude", "district", "province")

@@ -16,14 +16,23 @@ from rasa_sdk.types import DomainDict
 from actions.base import KnowledgeAction, latest_intent
 from actions.cards import ServiceCard, custom_payload
 from actions.kb import KnowledgeBase
-from actions.message_text import age_in, asks_amount, asks_contact
+from actions.message_text import (
+    age_in,
+    asks_amount,
+    asks_contact,
+    asks_renewal,
+    aspect_cue,
+    is_follow_up,
+    lapsed_for,
+)
 from actions.district_names import shared_name_in
 from actions.offices import ask_which_district, offices_for, send_offices
-from actions.places import canonical, entity_values, latest_place
+from actions.places import canonical, entity_values, latest_entity, latest_place
 from actions.thai import number, source_line
 from app.errors import NotFoundError
 from app.kb.models import Service
 from app.kb.models.offices import DISTRICT_OFFICE_TYPES, PROVINCE_OFFICE_TYPES
+from app.kb.models.services import VEHICLE_CLASSES
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,9 @@ OFFICE_TYPES_WITH_RECORDS = (*DISTRICT_OFFICE_TYPES, *PROVINCE_OFFICE_TYPES)
 # Services that pay money although the knowledge base has no verified amount
 # (data/kb/SOURCES.md): "how much a month" names who knows instead of a fee.
 PAYS_WITHOUT_VERIFIED_AMOUNT = ("state_welfare_card",)
+# The driving licence's two variants: the licence_type entity "temporary"
+# (ใบขับขี่ชั่วคราว) means getting one unless the citizen is renewing it.
+NEW_LICENCE, LICENCE_RENEWAL = "driving_licence_new", "driving_licence_renewal"
 MORE_SERVICES_TEXT = "ยังมีเรื่องที่ถามมาด้วย เลือกเพื่อดูคำตอบได้เลยค่ะ"
 
 
@@ -112,13 +124,25 @@ def fee_amount(service: Service, fee: dict[str, Any]) -> str:
     return f"{number(amount)} {fee.get('unit') or 'บาท'}"
 
 
-def fee_lines(service: Service) -> list[str]:
+def fees_for(service: Service, vehicle_class: str | None) -> list[dict[str, Any]]:
+    """The fees that apply to ``vehicle_class``: those for it and those for any vehicle.
+
+    A class no fee names (a public car, when only private ones are listed)
+    keeps every fee: a partial list would read as complete.
+    """
+    fees = service.fees or []
+    if vehicle_class is None or not any(f.get("vehicle_class") == vehicle_class for f in fees):
+        return fees
+    return [f for f in fees if f.get("vehicle_class") in (None, vehicle_class)]
+
+
+def fee_lines(service: Service, vehicle_class: str | None = None) -> list[str]:
     if service.fees is None:
         return [unknown(service, "fee")]
     if not service.fees:
         return ["ไม่เสียค่าธรรมเนียม"]
     lines = []
-    for fee in service.fees:
+    for fee in fees_for(service, vehicle_class):
         condition = fee.get("condition")
         amount = fee_amount(service, fee)
         lines.append(f"{condition}: {amount}" if condition else amount)
@@ -194,7 +218,11 @@ def amount_lines(service: Service, age: int | None = None) -> list[str]:
 
 
 async def aspect_lines(
-    kb: KnowledgeBase, service: Service, aspect: str, age: int | None = None
+    kb: KnowledgeBase,
+    service: Service,
+    aspect: str,
+    age: int | None = None,
+    vehicle_class: str | None = None,
 ) -> list[str]:
     """The body of the answer, one fact per line, without bullets."""
     if aspect == "amount":
@@ -204,7 +232,7 @@ async def aspect_lines(
             return ["ไม่ต้องใช้เอกสารประกอบ"]
         return _listed(service, service.documents, "documents")
     if aspect == "fee":
-        return fee_lines(service)
+        return fee_lines(service, vehicle_class)
     if aspect == "deadline":
         lines = [service.deadline] if service.deadline else [unknown(service, "deadline")]
         if service.penalty:
@@ -332,8 +360,13 @@ async def _offer_others(
 def _meant_aspect(service: Service, aspect_key: str, tracker: Tracker) -> str:
     """"เดือนละเท่าไหร่" of an allowance asks what it pays, whatever the intent said.
 
-    A service that pays nothing has no amount: "how much" is then its fee.
+    A service that pays nothing has no amount: "how much" is then its fee. "My
+    licence expired 2 years ago" (a lapse with its duration) asks what the
+    deadline's rules say for that case.
     """
+    if (aspect_key in ("overview", "eligibility", "steps") and service.deadline
+            and lapsed_for(tracker.latest_message)):
+        return "deadline"
     if pays_benefits(service):
         text = tracker.latest_message.get("text") or ""
         if aspect_key in ("fee", "overview", "eligibility") and asks_amount(text):
@@ -361,7 +394,8 @@ async def answer_service(
     except NotFoundError:
         return await ask_which_service(kb, dispatcher, aspect_key)
     aspect = ASPECTS[_meant_aspect(service, aspect_key, tracker)]
-    lines = await aspect_lines(kb, service, aspect.key, age_in(tracker.latest_message))
+    lines = await aspect_lines(kb, service, aspect.key, age_in(tracker.latest_message),
+                               vehicle_class_in(tracker))
     hotline = service.effective_hotline
     if hotline and asks_contact(tracker.latest_message.get("text") or ""):
         if not any(hotline in line for line in lines):
@@ -383,30 +417,94 @@ async def answer_service(
     return events
 
 
+def licence_variant(codes: Sequence[str], tracker: Tracker) -> list[str]:
+    """The driving licence the citizen means: its renewal when renewing ("จะหมดอายุ ต่อกี่บาท"),
+    the new one for a temporary licence not being renewed; bare "ใบขับขี่" stays as tagged."""
+    if not codes or codes[0] not in (NEW_LICENCE, LICENCE_RENEWAL):
+        return list(codes)
+    renewing = asks_renewal(tracker.latest_message.get("text") or "")
+    if renewing:
+        wanted = LICENCE_RENEWAL
+    elif latest_entity(tracker, "licence_type") == "temporary":
+        wanted = NEW_LICENCE
+    else:
+        return list(codes)
+    return [wanted, *(c for c in codes if c != wanted)]
+
+
+def vehicle_class_in(tracker: Tracker) -> str | None:
+    """The class of vehicle of the latest message, else the one said earlier (a slot)."""
+    value = latest_entity(tracker, "vehicle_class") or tracker.get_slot("vehicle_class")
+    return value if value in VEHICLE_CLASSES else None
+
+
+def answered_aspect(tracker: Tracker) -> str | None:
+    """The aspect of the service answer just given ("service:<code>:<aspect>"), if any."""
+    topic = tracker.get_slot("last_topic")
+    if not isinstance(topic, str) or not topic.startswith("service:"):
+        return None
+    aspect = topic.rsplit(":", 1)[-1]
+    return aspect if aspect in ASPECTS else None
+
+
 def asked_aspect(tracker: Tracker) -> str:
-    """The aspect of the latest question; for a bare answer, the one still pending."""
+    """The aspect of the latest question; for a bare answer, the one still pending.
+
+    "Tell me about X" (the overview) gives way to what the words ask
+    ("ต้องอายุกี่ขวบ": who may apply) and, in a follow-up about another
+    service ("แล้วแจ้งตายล่ะ"), to the aspect just answered.
+    """
     aspect = ASPECT_BY_INTENT.get(latest_intent(tracker) or "")
     if aspect is None:
         pending = tracker.get_slot("pending_aspect")
         aspect = pending if pending in ASPECTS else "overview"
+    if aspect == "overview":
+        text = tracker.latest_message.get("text") or ""
+        previous = answered_aspect(tracker)
+        if cue := aspect_cue(text):
+            return cue
+        if previous not in (None, "overview") and is_follow_up(text):
+            return str(previous)
     return aspect
 
 
-async def service_named_in_text(kb: KnowledgeBase, text: str) -> str | None:
-    """The service whose name or alias the text contains, when the NLU tagged none.
+# A misspelt name is trusted from this length on: shorter names are one key
+# away from ordinary words ("แจ้งตาย" from "แจ้งภาย" in "แจ้งภายในกี่วัน").
+FUZZY_MIN_LENGTH = 8
 
-    The longest name wins; a name that is the start of a longer name of another
-    service ("บัตรประชาชน" of "บัตรประชาชนหาย") is not trusted, since the
-    citizen may have misspelt the longer one: asking beats a wrong answer.
+
+def _deletions(word: str) -> set[str]:
+    """The word and every string one character shorter (symmetric-delete spelling match)."""
+    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
+
+
+def _misspelt_names(names: dict[str, set[str]], compact: str) -> list[str]:
+    """Names that a stretch of ``compact`` spells with one character wrong, missing or extra.
+
+    Two strings are one edit apart when their one-deletion sets meet; the
+    text's stretches are as long as a name, or one shorter or longer.
     """
-    compact = text.replace(" ", "")
-    if not compact or compact.startswith("/"):
-        return None
-    names: dict[str, set[str]] = {}
-    for service in await kb.services():
-        for name in (service.name_th, *service.aliases):
-            names.setdefault(name.replace(" ", ""), set()).add(service.code)
-    found = sorted((n for n in names if len(n) >= 4 and n in compact), key=len, reverse=True)
+    index: dict[str, set[str]] = {}
+    for name in names:
+        if len(name) >= FUZZY_MIN_LENGTH:
+            for variant in _deletions(name):
+                index.setdefault(variant, set()).add(name)
+    lengths = {len(n) + d for n in names if len(n) >= FUZZY_MIN_LENGTH for d in (-1, 0, 1)}
+    found: set[str] = set()
+    for length in lengths:
+        for start in range(len(compact) - length + 1):
+            for variant in _deletions(compact[start:start + length]):
+                found |= {n for n in index.get(variant, ()) if abs(len(n) - length) <= 1}
+    return sorted(found, key=len, reverse=True)
+
+
+def _trusted(names: dict[str, set[str]], found: list[str]) -> str | None:
+    """The service of the longest name found, unless that name is ambiguous.
+
+    A name that is the start of a longer name of another service
+    ("บัตรประชาชน" of "บัตรประชาชนหาย") is not trusted, since the citizen may
+    have misspelt the longer one: asking beats a wrong answer.
+    """
     if not found:
         return None
     best = found[0]
@@ -415,6 +513,29 @@ async def service_named_in_text(kb: KnowledgeBase, text: str) -> str | None:
     if len(codes) != 1 or longer - codes:
         return None
     return next(iter(codes))
+
+
+async def service_named_in_text(
+    kb: KnowledgeBase, text: str, *, misspelt: bool = True
+) -> str | None:
+    """The service whose name or alias the text contains, when the NLU tagged none.
+
+    The longest name wins; failing an exact name and if ``misspelt``, one
+    misspelt by a single character ("แจ้งเกิก", "จดทะเบียนหยา") counts.
+    """
+    compact = text.replace(" ", "")
+    if not compact or compact.startswith("/"):
+        return None
+    names: dict[str, set[str]] = {}
+    for service in await kb.services():
+        for name in (service.name_th, *service.aliases):
+            names.setdefault(name.replace(" ", ""), set()).add(service.code)
+    exact = sorted((n for n in names if len(n) >= 4 and n in compact), key=len, reverse=True)
+    code = _trusted(names, exact)
+    if code is not None or not misspelt:
+        return code
+    near = [n for n in _misspelt_names(names, compact) if not exact or len(n) > len(exact[0])]
+    return _trusted(names, near)
 
 
 class ActionAnswerService(KnowledgeAction):
@@ -429,10 +550,14 @@ class ActionAnswerService(KnowledgeAction):
         codes = entity_values(tracker.latest_message, "service")
         if not codes:
             text = tracker.latest_message.get("text") or ""
-            if code := await service_named_in_text(self.kb, text):
+            # In a conversation about a service, a near-miss is likelier a word
+            # than another service's name: only an exact name changes the service.
+            misspelt = tracker.get_slot("service") is None
+            if code := await service_named_in_text(self.kb, text, misspelt=misspelt):
                 codes = [code]
         if not codes and (code := canonical("service", tracker.get_slot("service"))):
             codes = [code]
+        codes = licence_variant(codes, tracker)
         return await answer_service(
             self.kb, dispatcher, tracker, codes, asked_aspect(tracker), self.now()
         )

@@ -23,6 +23,7 @@ from sqlalchemy import Boolean, Date, Float, Integer, String, Text
 from app.errors import ValidationError
 from app.kb.content import HOURS, spec
 from app.kb.models import ContentKind
+from app.kb.models.services import VEHICLE_CLASSES
 from common.geo import haversine_km
 from common.paths import GEO
 
@@ -324,7 +325,9 @@ def _fees_ok(fees: Any) -> bool:
     if not isinstance(fees, list):
         return False
     for fee in fees:
-        if not isinstance(fee, dict) or set(fee) - {"amount", "unit", "condition"}:
+        if not isinstance(fee, dict) or set(fee) - {"amount", "unit", "condition", "vehicle_class"}:
+            return False
+        if fee.get("vehicle_class") not in (None, *VEHICLE_CLASSES):
             return False
         amount = fee.get("amount")
         if amount is not None and (isinstance(amount, bool) or not isinstance(amount, (int, float))

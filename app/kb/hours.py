@@ -210,3 +210,40 @@ def _next_opening(
             if offset > 0 or opens > clock:
                 return datetime.combine(day, opens, tz)
     return None
+
+
+@dataclass(frozen=True)
+class DayState:
+    """An office's hours on one whole day (a question about a date, not a moment).
+
+    Attributes:
+        ranges: the day's merged ranges; empty when it is closed.
+        holiday_name: the public holiday that closes it that day.
+        closure: the temporary closure or special hours of that day, if any.
+        known: False when the office's hours are not known at all.
+    """
+
+    ranges: Ranges
+    holiday_name: str | None = None
+    closure: Closure | None = None
+    known: bool = True
+
+
+def day_state(
+    hours: Iterable[HoursRange],
+    closed_on_public_holidays: bool,
+    day: date,
+    holidays: Mapping[date, str],
+    *,
+    closures: Sequence[Closure] = (),
+) -> DayState:
+    """The office's hours on ``day``: a closure first, then a public holiday, then its week."""
+    days = weekly_ranges(hours)
+    closure = closure_on(closures, day)
+    if closure is not None:
+        return DayState(closure.ranges, closure=closure)
+    if not days:
+        return DayState([], known=False)
+    if closed_on_public_holidays and day in holidays:
+        return DayState([], holiday_name=holidays[day])
+    return DayState(days.get(day.weekday(), []))

@@ -19,6 +19,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionDefaultAskAffirmation
+from actions.faq import ActionAnswerFaq
 from actions.kb import KnowledgeBase
 from actions.offices import ActionFindOffice
 from actions.services import ActionAnswerService
@@ -319,11 +320,19 @@ async def test_a_service_name_the_nlu_missed_is_found_in_the_text(real_kb) -> No
 
 
 async def test_a_name_that_starts_a_longer_name_is_not_trusted(real_kb) -> None:
-    # "บัตรประชาชนหาบ" may be the lost card misspelt: ask, never the renewal's "ฟรี".
+    # "บัตรประชาชน" alone starts several services' names: ask, never the renewal's "ฟรี".
+    said, _ = await run(
+        ActionAnswerService, real_kb, tracker("บัตรประชาชนทำใหม่กี่บาท", "ask_fee")
+    )
+    assert said[0].startswith("utter_ask_service")
+
+
+async def test_the_longer_name_misspelt_is_the_one_meant(real_kb) -> None:
+    # "บัตรประชาชนหาบ": the lost card (one character off "บัตรประชาชนหาย"), not the renewal.
     said, _ = await run(
         ActionAnswerService, real_kb, tracker("บัตรประชาชนหาบ ทำใหม่กี่บาท", "ask_fee")
     )
-    assert said[0].startswith("utter_ask_service")
+    assert said[0].split("\n")[1] == "• บัตรหายหรือถูกทำลาย: 100 บาท"
 
 
 async def test_a_province_in_the_same_message_settles_a_shared_name(real_kb) -> None:
@@ -334,3 +343,196 @@ async def test_a_province_in_the_same_message_settles_a_shared_name(real_kb) -> 
     assert said[0].split("\n")[:2] == [
         "สำนักงานในอำเภอเฉลิมพระเกียรติ จังหวัดน่านค่ะ", "1. ที่ว่าการอำเภอเฉลิมพระเกียรติ"
     ]
+
+
+# A date asked about (issue 12 §6: the date entity) ------------------------------------
+
+async def test_a_holiday_asked_about_closes_the_type_that_day(real_kb) -> None:
+    said, _ = await run(
+        ActionFindOffice, real_kb,
+        tracker("วันที่ 10 ธันวาคม อำเภอเปิดทำการไหมคะ", "ask_office_hours",
+                {"office_type": "district_office", "date": "--12-10"}),
+    )
+    assert said[0].split("\n")[0] == (
+        "ที่ว่าการอำเภอ วันพฤหัสบดีที่ 10 ธันวาคม 2569: ปิด (วันหยุดราชการ: วันรัฐธรรมนูญ)ค่ะ"
+    )
+
+
+async def test_a_working_day_asked_about_gives_that_days_hours(real_kb) -> None:
+    said, _ = await run(
+        ActionFindOffice, real_kb,
+        tracker("9 ธ.ค. สำนักงานเขตเปิดไหม", "ask_office_hours",
+                {"office_type": "bangkok_district_office", "date": "2026-12-09"}),
+    )
+    assert said[0].split("\n")[0] == (
+        "สำนักงานเขต วันพุธที่ 9 ธันวาคม 2569: เปิด 08:30–16:30 น.ค่ะ"
+    )
+
+
+async def test_a_date_asked_about_an_area_is_said_for_each_office(real_kb) -> None:
+    said, _ = await run(
+        ActionFindOffice, real_kb,
+        tracker("31 ธันวาคม อำเภอเมืองเชียงใหม่เปิดไหม", "ask_office_hours",
+                {"office_type": "district_office", "district": "5001", "date": "--12-31"}),
+    )
+    assert said[0].split("\n")[1:3] == [
+        "1. ที่ว่าการอำเภอเมืองเชียงใหม่",
+        "   วันพฤหัสบดีที่ 31 ธันวาคม 2569: ปิด (วันหยุดราชการ: วันสิ้นปี)",
+    ]
+
+
+# Quantities the citizen mentions (issue 12 §6: vehicle class, licence type, duration) --
+
+async def test_a_motorcycle_gets_the_motorcycle_fee_and_the_application_fee(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("ใบขับขี่มอไซค์จะหมดอายุ ต่อกี่ตังค์", "ask_fee",
+                {"service": "driving_licence_renewal", "vehicle_class": "private_motorcycle"}),
+    )
+    assert said[0].split("\n")[:3] == [
+        "ค่าธรรมเนียมสำหรับต่ออายุใบอนุญาตขับรถ (ชั่วคราวเป็น 5 ปี หรือ 5 ปีเป็น 5 ปี)ค่ะ",
+        "• ใบอนุญาตขับรถจักรยานยนต์ส่วนบุคคล 5 ปี (ไม่รวมค่าคำขอ): 250 บาท",
+        "• ค่าคำขอ: 5 บาท",
+    ]
+
+
+async def test_the_vehicle_said_earlier_chooses_the_fee_of_a_follow_up(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("แล้วค่าธรรมเนียมล่ะ", "ask_fee",
+                slots={"service": "driving_licence_new", "vehicle_class": "private_car"}),
+    )
+    assert said[0].split("\n")[1:3] == [
+        "• ใบอนุญาตขับรถยนต์ส่วนบุคคลชั่วคราว (อายุ 2 ปี): 200 บาท",
+        "• ค่าคำขอ: 5 บาท",
+    ]
+
+
+async def test_a_vehicle_no_fee_names_keeps_every_fee(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("ใบขับขี่รถสามล้อค่าธรรมเนียมเท่าไหร่", "ask_fee",
+                {"service": "driving_licence_new", "vehicle_class": "public_tricycle"}),
+    )
+    assert len(said[0].split("\n")) == 5  # heading, three fees, source
+
+
+@pytest.mark.parametrize(("text", "heading"), [
+    ("ทำใบขับขี่ชั่วคราวใช้อะไรบ้าง", "เอกสารที่ต้องใช้สำหรับทำใบอนุญาตขับรถใหม่ (ใบขับขี่ชั่วคราว 2 ปี)ค่ะ"),
+    ("ใบขับขี่ชั่วคราวหมดอายุ ต่อใช้อะไรบ้าง",
+     "เอกสารที่ต้องใช้สำหรับต่ออายุใบอนุญาตขับรถ (ชั่วคราวเป็น 5 ปี หรือ 5 ปีเป็น 5 ปี)ค่ะ"),
+])
+async def test_a_temporary_licence_is_the_new_one_unless_renewed(real_kb, text, heading) -> None:
+    state = tracker(text, "ask_documents",
+                    {"service": "driving_licence_renewal", "licence_type": "temporary"})
+    said, _ = await run(ActionAnswerService, real_kb, state)
+    assert said[0].split("\n")[0] == heading
+
+
+async def test_a_licence_lapsed_for_a_while_gets_the_rules_for_lapses(real_kb) -> None:
+    said, events = await run(
+        ActionAnswerService, real_kb,
+        tracker("ใบขับขี่หมดอายุมา 2 ปี ต้องทำอย่างไร", "ask_service",
+                {"service": "driving_licence_renewal", "duration": "P2Y"}),
+    )
+    lines = said[0].split("\n")
+    assert lines[0] == "กำหนดเวลาสำหรับต่ออายุใบอนุญาตขับรถ (ชั่วคราวเป็น 5 ปี หรือ 5 ปีเป็น 5 ปี)ค่ะ"
+    assert "เกิน 1 ปีแต่ไม่เกิน 3 ปี ต้องสอบข้อเขียนใหม่" in lines[1]
+    assert SlotSet("last_topic", "service:driving_licence_renewal:deadline") in events
+
+
+# An unsure NLU: the words or the conversation still say what is asked ------------------
+
+async def test_an_unsure_follow_up_naming_another_service_asks_the_same_aspect(real_kb) -> None:
+    said, _ = await run(
+        ActionDefaultAskAffirmation, real_kb,
+        tracker("แล้วถ้าบัตรหายล่ะ", "nlu_fallback", {"service": "id_card_lost"},
+                slots={"service": "id_card_first", "last_topic": "service:id_card_first:fee"}),
+    )
+    assert said[0].split("\n")[:2] == [
+        "ค่าธรรมเนียมสำหรับทำบัตรประจำตัวประชาชนใหม่ กรณีบัตรหายหรือถูกทำลายค่ะ",
+        "• บัตรหายหรือถูกทำลาย: 100 บาท",
+    ]
+
+
+@pytest.mark.parametrize(("text", "slots", "heading"), [
+    ("จ่ายล่วงหน้าได้กี่วัน", {"service": "vehicle_tax_renewal"},
+     "กำหนดเวลาสำหรับต่อภาษีรถประจำปีค่ะ"),
+    ("อายุเท่าไหร่ถึงสอบได้", {"service": "driving_licence_new"},
+     "คุณสมบัติผู้ยื่นคำขอสำหรับทำใบอนุญาตขับรถใหม่ (ใบขับขี่ชั่วคราว 2 ปี)ค่ะ"),
+    ("วันโอนต้องถือเอกสารอะไรไปสำนักงานบ้าง", {"service": "land_title_transfer"},
+     "เอกสารที่ต้องใช้สำหรับจดทะเบียนโอนที่ดิน (ขาย ให้ โอนมรดก)ค่ะ"),
+])
+async def test_an_unsure_question_whose_words_name_the_aspect_keeps_the_service(
+    real_kb, text, slots, heading
+) -> None:
+    said, _ = await run(ActionDefaultAskAffirmation, real_kb, tracker(text, "nlu_fallback", slots=slots))
+    assert said[0].split("\n")[0] == heading
+
+
+async def test_an_unsure_question_without_a_service_or_cue_gets_the_menu(real_kb) -> None:
+    said, _ = await run(
+        ActionDefaultAskAffirmation, real_kb,
+        tracker("แบบนี้ทำไงดี", "nlu_fallback", slots={"service": "passport"}),
+    )
+    assert said == ["utter_ask_rephrase"]
+
+
+async def test_a_licence_about_to_expire_is_renewed_whatever_the_tag(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("ใบขับขี่มอไซค์จะหมดอายุ ต่อกี่ตังค์", "ask_fee",
+                {"service": "driving_licence_new", "vehicle_class": "private_motorcycle"}),
+    )
+    assert said[0].split("\n")[1] == "• ใบอนุญาตขับรถจักรยานยนต์ส่วนบุคคล 5 ปี (ไม่รวมค่าคำขอ): 250 บาท"
+
+
+async def test_asking_a_type_of_offices_number_gets_its_hotline_not_an_faq(real_kb) -> None:
+    said, events = await run(
+        ActionAnswerFaq, real_kb,
+        tracker("สำนักงานเขตมีเบอร์กลางไหมคะ", "faq", {"office_type": "bangkok_district_office"}),
+    )
+    assert said[0].split("\n")[0] == "สำนักงานเขต: เวลาทำการโดยทั่วไปค่ะ"
+    assert said[0].split("\n")[1].endswith("กรุณาตรวจสอบกับสำนักงานเขตหรือโทร 1555")
+    assert events == [SlotSet("last_topic", "office:bangkok_district_office")]
+
+
+@pytest.mark.parametrize(("text", "heading"), [
+    ("แจ้งเกิกลูกต้องใช้อะไรบ้างคะ", "เอกสารที่ต้องใช้สำหรับแจ้งเกิด (ขอสูติบัตร)ค่ะ"),
+    ("จดทะเบียนหยาต้องมีพยานไหม", "เอกสารที่ต้องใช้สำหรับจดทะเบียนหย่า (หย่าโดยความยินยอม)ค่ะ"),
+    ("บัตรประชาชนหาบ ทำใหม่ใช้อะไร",
+     "เอกสารที่ต้องใช้สำหรับทำบัตรประจำตัวประชาชนใหม่ กรณีบัตรหายหรือถูกทำลายค่ะ"),
+])
+async def test_a_name_misspelt_by_one_character_is_found(real_kb, text, heading) -> None:
+    said, _ = await run(ActionAnswerService, real_kb, tracker(text, "ask_documents"))
+    assert said[0].split("\n")[0] == heading
+
+
+async def test_a_short_word_one_character_off_a_name_is_not_a_service(real_kb) -> None:
+    said, _ = await run(ActionAnswerService, real_kb, tracker("แจ้งเกือบลืม", "ask_documents"))
+    assert said[0].split("\n")[0] == "utter_ask_service"
+
+
+async def test_tell_me_about_gives_way_to_what_the_words_ask(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("ลูกจะทำบัตรประชาชนครั้งแรก ต้องอายุกี่ขวบคะ", "ask_service", {"service": "id_card_first"}),
+    )
+    assert said[0].split("\n")[0] == "คุณสมบัติผู้ยื่นคำขอสำหรับทำบัตรประจำตัวประชาชนครั้งแรกค่ะ"
+
+
+async def test_a_follow_up_about_another_service_keeps_the_aspect_just_answered(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("แล้วแจ้งตายล่ะคะ", "ask_service", {"service": "death_registration"},
+                slots={"last_topic": "service:birth_registration:deadline"}),
+    )
+    assert said[0].split("\n")[0] == "กำหนดเวลาสำหรับแจ้งตาย (ขอมรณบัตร)ค่ะ"
+
+
+async def test_in_a_conversation_about_a_service_a_near_miss_is_a_word(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("ต้องแจ้งภายในกี่วัน", "ask_deadline", slots={"service": "house_move_in"}),
+    )
+    assert said[0].split("\n")[0] == "กำหนดเวลาสำหรับแจ้งย้ายเข้า (ทะเบียนบ้าน)ค่ะ"

@@ -8,6 +8,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.kb.models.base import Base, Editable, JSONType, origin_check
 
+# A fee may name the class of vehicle it is for (``fees[].vehicle_class``), so
+# "ต่อใบขับขี่มอไซค์กี่บาท" gets the motorcycle fee; the codes are the ones the
+# NLU's vehicle_class entity carries (bot/nlu/thai_quantities.py).
+VEHICLE_CLASSES = (
+    "private_car", "private_motorcycle", "private_tricycle",
+    "public_car", "public_motorcycle", "public_tricycle",
+)
+
 
 class Agency(Editable, Base):
     __tablename__ = "agencies"

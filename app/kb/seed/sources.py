@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from app.errors import ValidationError
+from app.kb.models.services import VEHICLE_CLASSES
 
 logger = logging.getLogger(__name__)
 
@@ -304,6 +305,13 @@ def _fees(value: Any, where: str) -> list[Record] | None:
         if fee.get("unit") is not None:
             clean["unit"] = str(fee["unit"])
         clean["condition"] = _text(fee.get("condition"))
+        vehicle_class = fee.get("vehicle_class")
+        if vehicle_class is not None:
+            if vehicle_class not in VEHICLE_CLASSES:
+                raise ValidationError(
+                    f"{where}: fee {i} vehicle_class must be one of {', '.join(VEHICLE_CLASSES)}"
+                )
+            clean["vehicle_class"] = vehicle_class
         fees.append(clean)
     return fees
 
