@@ -96,7 +96,7 @@ _LINE_USER_ID = re.compile(r"(?<![0-9A-Za-z])[UCR][0-9a-f]{32}(?![0-9A-Za-z])")
 # A personal LINE handle after an explicit cue ("ไอดีไลน์ somchai_88"). Official
 # accounts start with "@" and are public, so "@" handles are left alone.
 _LINE_HANDLE = re.compile(
-    r"(?:ไอดีไลน์|ไลน์ไอดี|ไอดีไลน|line\s?id|id\s?line)\s*[\u0E01-\u0E4E]{0,12}\s*(?:คือ|:|：)?\s*"
+    r"(?:ไอดีไลน์|ไลน์ไอดี|ไอดีไลน|แอดไลน์|แอดไลน|line\s?id|id\s?line|add\s?line)\s*[\u0E01-\u0E4E]{0,12}\s*(?:คือ|:|：)?\s*"
     r"(?P<handle>(?<![@A-Za-z0-9._-])[A-Za-z][A-Za-z0-9._-]{3,19})(?![A-Za-z0-9._-])",
     re.IGNORECASE,
 )

@@ -42,9 +42,16 @@ _SURNAME_CUES = ("นามสกุล", "สกุล")
 # Kinship words people put before a name (ลุงสมชาย, พี่แอดมิน, น้องบอท): only a
 # listed name that is no ordinary word counts after them, never an unknown word.
 _KIN_CUES = ("ลุง", "ป้า", "น้า", "อา", "พี่", "น้อง", "ยาย", "ตา", "ปู่", "ย่า")
+# Words for a person that a name often follows with no title: pronouns,
+# family, the people of a village or an office (ผมวรวุฒิ, แม่สมหญิง, ครูมาลัย,
+# กำนันสมบัติ, เจ้าบ้านคือบุญมี). Like kinship words they need a listed name.
+_PERSON_CUES = ("ผม", "หนู", "แม่", "พ่อ", "ลูก", "ลูกสาว", "ลูกชาย", "สามี", "ภรรยา", "เมีย", "แฟน",
+                "เพื่อน", "หลาน", "พี่สาว", "พี่ชาย", "น้องสาว", "น้องชาย", "ครู", "ครูใหญ่", "อาจารย์",
+                "หมอ", "กำนัน", "ผู้ใหญ่บ้าน", "ผู้ใหญ่", "ปลัด", "คือ")
+_SOFT_CUES = frozenset(_KIN_CUES + _PERSON_CUES)
 _CUE = re.compile(
-    "(?P<cue>" + "|".join(re.escape(c) for c in sorted(_STRONG_CUES + _WEAK_CUES + _SURNAME_CUES + _KIN_CUES,
-                                                       key=len, reverse=True))
+    "(?P<cue>" + "|".join(re.escape(c) for c in sorted(
+        _STRONG_CUES + _WEAK_CUES + _SURNAME_CUES + _KIN_CUES + _PERSON_CUES, key=len, reverse=True))
     + r")[ \t]?"
 )
 _THAI_WORD = re.compile(r"[\u0E01-\u0E4E]+")
@@ -258,6 +265,8 @@ def _cue_names(doc: _Doc, ner: list[tuple[int, int]]) -> list[Finding]:
         # Its start may be inside one: ขอบ(คุณ), แทน(คุณ) are followed by names.
         if cue.end("cue") not in doc.edges or _CUE.match(text, cue.end()):
             continue  # a second cue follows (คุณนางสาว...): that one leads to the name
+        if cue.group("cue") in _SOFT_CUES and cue.start() not in doc.edges:
+            continue  # a person word inside another word: (ตา)ม, ความ(หมอ)ง
         strong = cue.group("cue") in _STRONG_CUES
         start = cue.end()
         if strong:
@@ -277,9 +286,16 @@ def _cue_names(doc: _Doc, ner: list[tuple[int, int]]) -> list[Finding]:
             by_ner = any(a < max(end, start + 1) and start < b for a, b in ner)
             if joined in _NOT_NAMES:
                 continue
-            if cue.group("cue") in _KIN_CUES:
-                if joined not in first or joined in words:
+            if cue.group("cue") in _SOFT_CUES:
+                # A listed first name; one that is also a word (ประยูร, ชาตรี)
+                # only with a surname after it or the NER's agreement, and a
+                # family name only with a surname after it (ครูมาลัย ทองคำ).
+                with_surname = _surname_after(doc, end) > end
+                if not (joined in first and (joined not in words or by_ner or with_surname)
+                        or joined in family and with_surname):
                     continue
+                found.append(Finding(start, _surname_after(doc, end), NAME, 0.7))
+                continue
             surname_cue = cue.group("cue") in _SURNAME_CUES
             self_intro = (cue.group("cue") in _SELF_CUES and joined in family
                           and doc.text[end:].lstrip(" ").startswith(_PARTICLES))

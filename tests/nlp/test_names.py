@@ -161,28 +161,41 @@ def test_holdout_clean_messages_survive_unchanged() -> None:
     assert changed == []
 
 
-# The second held-out set (holdout2_source.txt), never tuned on: these bounds are
-# its first score (bench/README), kept so that it cannot get worse. It misses
-# six Thai names after a pronoun, a kinship word or a title that is no name cue
-# (ผม, แม่, ครูใหญ่, ผู้ใหญ่บ้าน, "คือ"), two romanised names and two LINE
-# handles after "ไลน์ไอดี"/"แอดไลน์"; the form example "สมชายใจดี" is taken as a name.
-HOLDOUT2_MISSES = {NAME: 8, "line_id": 2}
-HOLDOUT2_CLEAN_CHANGED = 1
+# Later held-out sets, scored as bench/README says; the bounds are the misses
+# after the person-word cues (ผม, แม่, ครู, กำนัน, "คือ" ...) were added, so
+# that neither set can get worse. The second set's first score led to those
+# cues, so only the third (written before them) measured them fairly.
+# Misses left: names that are also ordinary words with no surname (ทองใบ,
+# ดวงใจ, สมบัติ ใจกว้าง), a name no list holds (ปภาวดี), romanised names, and
+# "@" handles, which are left alone on purpose (official accounts are public).
+HOLDOUT_BOUNDS = {
+    "holdout2": ({NAME: 3, "line_id": 1}, 1),  # the clean one: the form example "สมชายใจดี"
+    "holdout3": ({NAME: 7, "line_id": 1}, 0),
+}
 
 
-def test_second_holdout_stays_at_its_first_score() -> None:
+@pytest.mark.parametrize("name", sorted(HOLDOUT_BOUNDS))
+def test_later_holdouts_stay_within_their_bounds(name: str) -> None:
+    most_missed, most_changed = HOLDOUT_BOUNDS[name]
     misses: dict[str, list[tuple[str, str]]] = {}
-    for message in _messages("holdout2_personal.yml"):
+    for message in _messages(f"{name}_personal.yml"):
         text = message["text"]
         covered = {i for f in find_all(text) for i in range(f.start, f.end)}
         for span in message["spans"]:
             if not set(range(span["start"], span["end"])) <= covered:
                 misses.setdefault(span["type"], []).append((span["value"], text))
-    assert set(misses) <= set(HOLDOUT2_MISSES), misses
+    assert set(misses) <= set(most_missed), misses
     for kind, missed in misses.items():
-        assert len(missed) <= HOLDOUT2_MISSES[kind], missed
-    changed = [m["text"] for m in _messages("holdout2_clean.yml") if redact_all(m["text"]) != m["text"]]
-    assert len(changed) <= HOLDOUT2_CLEAN_CHANGED, changed
+        assert len(missed) <= most_missed[kind], missed
+    changed = [m["text"] for m in _messages(f"{name}_clean.yml") if redact_all(m["text"]) != m["text"]]
+    assert len(changed) <= most_changed, changed
+
+
+def test_person_words_lead_to_listed_names_only() -> None:
+    assert redact_all("แม่สมหญิงอายุ 81 ค่ะ") == "แม่<ชื่อ>อายุ 81 ค่ะ"
+    assert redact_all("ผู้ปกครองของเด็กคือชาตรี พรหมมา") == "ผู้ปกครองของเด็กคือ<ชื่อ>"
+    for text in ("แม่เหล็กติดตู้เย็น", "ผมอยู่อำเภอแม่ริม", "ผมสมบัติหายหมดเลย", "หมอลำเล่นที่ไหน"):
+        assert redact_all(text) == text
 
 
 def test_name_log_filter_redacts_names_and_shapes() -> None:
