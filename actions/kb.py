@@ -41,8 +41,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import BotError, ExternalServiceError
 from app.kb.db import Database, create_database
-from app.kb.models import District, Faq, Office, OfficeType, Province, Service
-from app.kb.repositories import faqs, feedback, geo, holidays, offices, published, services
+from app.kb.models import District, Faq, Office, OfficeType, Province, Service, ServiceNote
+from app.kb.repositories import (
+    faqs,
+    feedback,
+    geo,
+    holidays,
+    offices,
+    published,
+    service_notes,
+    services,
+)
 from app.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -195,6 +204,13 @@ class KnowledgeBase:
 
     async def services(self) -> list[Service]:
         return await self._cached(("services",), services.list_services)
+
+    async def service_note(self, service_code: str, province_code: str) -> ServiceNote | None:
+        """The province's published note on the service; None (cached too) when it has none."""
+        return await self._cached(
+            ("service_note", service_code, province_code),
+            lambda s: service_notes.find_service_note(s, service_code, province_code),
+        )
 
     async def faq(self, key: str, province_code: str | None = None) -> Faq:
         return await self._cached(

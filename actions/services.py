@@ -28,9 +28,9 @@ from actions.message_text import (
 from actions.district_names import shared_name_in
 from actions.offices import ask_which_district, offices_for, send_offices
 from actions.places import canonical, entity_values, latest_entity, latest_place
-from actions.thai import number, source_line
+from actions.thai import number, province_label, source_line
 from app.errors import NotFoundError
-from app.kb.models import Service
+from app.kb.models import Province, Service
 from app.kb.models.offices import DISTRICT_OFFICE_TYPES, PROVINCE_OFFICE_TYPES
 from app.kb.models.services import VEHICLE_CLASSES
 
@@ -274,10 +274,45 @@ def service_source(service: Service) -> str:
     return source_line(service.source_agency or service.agency.name_th, service.checked_on)
 
 
-def answer_text(service: Service, aspect: Aspect, lines: list[str]) -> str:
+def answer_text(
+    service: Service, aspect: Aspect, lines: list[str], note: str | None = None
+) -> str:
+    """The answer: title, one fact per line, the province's note (if any), the source."""
     numbered = aspect.key == "steps" and service.steps
     body = [f"{i}. {line}" if numbered else f"• {line}" for i, line in enumerate(lines, 1)]
-    return "\n".join([f"{aspect.title}สำหรับ{service.name_th}ค่ะ", *body, service_source(service)])
+    extra = [note] if note else []
+    return "\n".join(
+        [f"{aspect.title}สำหรับ{service.name_th}ค่ะ", *body, *extra, service_source(service)]
+    )
+
+
+def conversation_province(tracker: Tracker) -> str | None:
+    """The province the conversation is about: the latest place named (a district's
+    code starts with its province's), else the province slot."""
+    place = latest_place(tracker)
+    if place is not None and place.code is not None:
+        return str(place.code)[:2]
+    return canonical("province", tracker.get_slot("province"))  # type: ignore[no-any-return]
+
+
+def note_line(province: Province, note: str) -> str:
+    """``หมายเหตุจังหวัดเชียงใหม่: ...`` (``หมายเหตุกรุงเทพมหานคร: ...``)."""
+    return f"หมายเหตุ{province_label(province)}: {note}"
+
+
+async def province_note(kb: KnowledgeBase, service: Service, tracker: Tracker) -> str | None:
+    """``หมายเหตุจังหวัดเชียงใหม่: ...`` when the province has a note on the service."""
+    code = conversation_province(tracker)
+    if code is None:
+        return None
+    note = await kb.service_note(service.code, code)
+    if note is None:
+        return None
+    try:
+        province = await kb.province(code)
+    except NotFoundError:
+        return None
+    return note_line(province, note.note)
 
 
 def service_card(service: Service, aspect: Aspect, lines: list[str]) -> ServiceCard:
@@ -400,9 +435,12 @@ async def answer_service(
     if hotline and asks_contact(tracker.latest_message.get("text") or ""):
         if not any(hotline in line for line in lines):
             lines.append(f"สอบถามได้ที่ {agency_contact(service)}")
+    note = await province_note(kb, service, tracker)
+    # The card lists the note as its last line: every channel shows it, no new field.
+    card_lines = [*lines, note] if note else lines
     dispatcher.utter_message(
-        text=answer_text(service, aspect, lines),
-        json_message=custom_payload(service_card(service, aspect, lines)),
+        text=answer_text(service, aspect, lines, note),
+        json_message=custom_payload(service_card(service, aspect, card_lines)),
     )
     if aspect.key == "where_to_apply":
         await _nearest_matching_office(kb, dispatcher, tracker, service, now)

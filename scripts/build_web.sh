@@ -6,6 +6,8 @@
 set -euo pipefail
 # The console dashboard's chart library (its own npm project, web-dashboard/).
 bash "$(dirname "$0")/build_dashboard.sh"
+# The console's preview: the chat page's card modules and rules (no npm needed).
+bash "$(dirname "$0")/build_console_chat.sh"
 cd "$(dirname "$0")/../web"
 
 command -v node >/dev/null && command -v npm >/dev/null || {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -30,7 +31,11 @@ from app.kb.migrate import upgrade
 from app.errors import ConfigError
 from app.settings import Settings
 
+logger = logging.getLogger(__name__)
+
 STATIC = Path(__file__).resolve().parent / "static"
+# The chat page's card code the preview imports: copied from web/src at build time.
+CHAT_MODULE = "chat/messages.js"
 # CSV imports of every office fit comfortably; nothing bigger is a console request.
 MAX_BODY_BYTES = 8 * 1024 * 1024
 SECURITY_HEADERS = {
@@ -124,7 +129,12 @@ def create_app(
     for route in routes:
         app.router.add_route(route.method, route.path, guard(route))
     app.router.add_get("/api/openapi.json", openapi_handler(routes))
-    static = _static_handler(_static_files(static_dir))
+    files = _static_files(static_dir)
+    if files and CHAT_MODULE not in files:
+        # The page still works; only the preview cannot draw cards.
+        logger.warning("%s/%s is missing: run scripts/build_web.sh (make web)",
+                       static_dir, CHAT_MODULE)
+    static = _static_handler(files)
     app.router.add_get("/", static)
     app.router.add_get("/{path:(?!api/).+}", static)
     return app

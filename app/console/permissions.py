@@ -31,11 +31,18 @@ DISTRICT_OFFICER_FIELDS = frozenset(
     {"hours", "closures", "phone", "address", "latitude", "longitude", "location_is_approximate",
      "closed_on_public_holidays", "source_agency", "source_title", "source_url", "checked_on"}
 )
-EDITABLE_KINDS = frozenset({ContentKind.OFFICE, ContentKind.FAQ, ContentKind.SERVICE})
+EDITABLE_KINDS = frozenset(
+    {ContentKind.OFFICE, ContentKind.FAQ, ContentKind.SERVICE, ContentKind.SERVICE_NOTE}
+)
+# Province notes on services: the provinces write them (each its own), the
+# ministry's content editors read them to keep the national facts consistent;
+# analysts and district officers have no use for them.
+NOTE_READERS = frozenset({Role.ADMIN, Role.CONTENT_EDITOR, Role.PROVINCE_OFFICER})
 
 FORBIDDEN_PROVINCE = "คุณไม่มีสิทธิ์เข้าถึงข้อมูลของจังหวัดอื่น"
 FORBIDDEN_OFFICE = "คุณแก้ไขได้เฉพาะข้อมูลสำนักงานของคุณเอง"
 FORBIDDEN_ROLE = "บทบาทของคุณไม่มีสิทธิ์ทำรายการนี้"
+FORBIDDEN_NOTE = "เฉพาะเจ้าหน้าที่จังหวัดแก้ไขหมายเหตุของจังหวัดได้"
 
 
 @dataclass(frozen=True)
@@ -74,11 +81,19 @@ def require_role(principal: Principal, roles: Iterable[Role]) -> None:
         raise ForbiddenError(FORBIDDEN_ROLE)
 
 
+def can_read_kind(principal: Principal, kind: ContentKind | str) -> bool:
+    """Whether ``principal`` may see records of ``kind`` at all (in some scope)."""
+    return kind != ContentKind.SERVICE_NOTE or principal.role in NOTE_READERS
+
+
 def check_read(
     principal: Principal, kind: ContentKind, province_code: str | None, key: str
 ) -> None:
     """May ``principal`` see this record? National records and services are for all;
-    a local officer sees only their province's records (a district officer: their office)."""
+    a local officer sees only their province's records (a district officer: their office);
+    province notes only the roles of ``NOTE_READERS``."""
+    if not can_read_kind(principal, kind):
+        raise ForbiddenError(FORBIDDEN_ROLE)
     if not principal.is_local or province_code is None:
         return
     if province_code != principal.province_code:
@@ -121,6 +136,8 @@ def check_edit(
         return
     if role is Role.ANALYST:
         raise ForbiddenError(FORBIDDEN_ROLE)
+    if kind is ContentKind.SERVICE_NOTE and role is not Role.PROVINCE_OFFICER:
+        raise ForbiddenError(FORBIDDEN_NOTE)
     if role is Role.CONTENT_EDITOR:
         # The ministry's national answers and the service catalogue.
         if kind is ContentKind.SERVICE or (kind is ContentKind.FAQ and province_code is None):
@@ -129,9 +146,11 @@ def check_edit(
     if province_code != principal.province_code:
         raise ForbiddenError(FORBIDDEN_PROVINCE)
     if role is Role.PROVINCE_OFFICER:
-        if kind in {ContentKind.OFFICE, ContentKind.FAQ}:
+        if kind in {ContentKind.OFFICE, ContentKind.FAQ, ContentKind.SERVICE_NOTE}:
             return
-        raise ForbiddenError("เจ้าหน้าที่จังหวัดแก้ไขได้เฉพาะสำนักงานและคำตอบเฉพาะจังหวัด")
+        raise ForbiddenError(
+            "เจ้าหน้าที่จังหวัดแก้ไขได้เฉพาะสำนักงาน คำตอบเฉพาะจังหวัด และหมายเหตุของจังหวัดในบริการ"
+        )
     # District officer: their own office's hours, closures, phone and location.
     if kind is not ContentKind.OFFICE or key != principal.office_code:
         raise ForbiddenError(FORBIDDEN_OFFICE)

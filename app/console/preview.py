@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.kb import KnowledgeBase
 from actions.offices import send_offices
-from actions.services import ASPECTS, answer_text, aspect_lines, service_card
+from actions.services import ASPECTS, answer_text, aspect_lines, note_line, service_card
 from actions.thai import source_line
 from app.kb.content import spec
 from app.kb.models import Agency, ContentKind, Draft, Office, Service
@@ -42,22 +42,33 @@ async def render(
     *,
     agency: dict[str, Any] | None = None,
     aspect: str = "overview",
+    service: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """``{"text", "web", "line"}`` of the draft's answer; ``web`` is the card or None."""
+    """``{"text", "web", "line"}`` of the draft's answer; ``web`` is the card or None.
+
+    A province's note on a service is shown in the answer it joins: the
+    published ``service``'s, for a citizen of that province.
+    """
     kind = ContentKind(draft.kind)
     record: Any = spec(kind).new(draft.data)
     dispatcher = CollectingDispatcher()
     if kind is ContentKind.OFFICE:
         office: Office = record
         await send_offices(kb, dispatcher, office.name_th, [(office, None)], now)
-    elif kind is ContentKind.SERVICE:
-        service: Service = record
-        service.agency = Agency(**spec(ContentKind.AGENCY).values(agency or {}))
+    elif kind in (ContentKind.SERVICE, ContentKind.SERVICE_NOTE):
+        note = None
+        if kind is ContentKind.SERVICE_NOTE:
+            province = await kb.province(str(record.province_code))
+            note = note_line(province, str(record.note))
+            record = spec(ContentKind.SERVICE).new(service or {})
+        answered: Service = record
+        answered.agency = Agency(**spec(ContentKind.AGENCY).values(agency or {}))
         chosen = ASPECTS[aspect]
-        lines = await aspect_lines(kb, service, chosen.key)
+        lines = await aspect_lines(kb, answered, chosen.key)
+        card_lines = [*lines, note] if note else lines
         dispatcher.utter_message(
-            text=answer_text(service, chosen, lines),
-            json_message={"card": dict(service_card(service, chosen, lines))},
+            text=answer_text(answered, chosen, lines, note),
+            json_message={"card": dict(service_card(answered, chosen, card_lines))},
         )
     else:
         # As ActionAnswerFaq says it: the answer, then its source.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 
 from app.console.http import Route
-from app.console.permissions import ALL_ROLES, EDITING_ROLES
+from app.console.permissions import ALL_ROLES, EDITING_ROLES, NOTE_READERS
 from app.console.routes_params import IMPORT_PARAMS
 from app.console.views import accounts, bulk, content, drafts, session, training
 from app.kb.models import Role
@@ -41,6 +41,12 @@ ROUTES: tuple[Route, ...] = (
           params=(content.Q, content.LIMIT, content.OFFSET), responses={200: ""}),
     Route("GET", "/api/services/{code}", content.get_service, "ข้อมูลบริการ", ALL_ROLES,
           responses={200: ""}),
+    Route("GET", "/api/service-notes", content.list_service_notes,
+          "หมายเหตุของจังหวัดในบริการ (ตามขอบเขตของผู้ใช้)", NOTE_READERS,
+          params=content.NOTE_PARAMS, responses={200: ""}),
+    Route("GET", "/api/service-notes/{code}", content.get_service_note,
+          "หมายเหตุของจังหวัดหนึ่งในบริการหนึ่ง", NOTE_READERS,
+          params=(content.NOTE_PROVINCE,), responses={200: ""}),
     # Drafts
     Route("POST", "/api/drafts", drafts.create, "สร้างฉบับร่าง", EDITING_ROLES,
           body=drafts.DRAFT_BODY, responses={201: ""}, tag="drafts"),

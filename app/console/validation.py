@@ -23,6 +23,7 @@ from sqlalchemy import Boolean, Date, Float, Integer, String, Text
 from app.errors import ValidationError
 from app.kb.content import HOURS, spec
 from app.kb.models import ContentKind
+from app.kb.models.service_notes import NOTE_MAX_LENGTH
 from app.kb.models.services import VEHICLE_CLASSES
 from common.geo import haversine_km
 from common.paths import GEO
@@ -54,6 +55,8 @@ FIELD_NAMES_TH = {
     "documents": "เอกสารที่ต้องใช้",
     "steps": "ขั้นตอน",
     "address": "ที่อยู่",
+    "note": "หมายเหตุของจังหวัด",
+    "service_code": "รหัสบริการ",
 }
 
 # Thailand's extent with a margin (the southern tip at Betong, 5.6 N; the
@@ -307,6 +310,12 @@ def record_errors(
         variants = data.get("question_variants")
         if variants is not None and not _list_of_text(variants):
             errors.setdefault("question_variants", f"{_name('question_variants')} ต้องเป็นข้อความ ห้ามว่าง")
+    elif kind is ContentKind.SERVICE_NOTE:
+        note = data.get("note")
+        if "note" not in errors and not str(note or "").strip():
+            errors["note"] = f"ต้องกรอก{_name('note')}"
+        elif isinstance(note, str) and len(note.strip()) > NOTE_MAX_LENGTH:
+            errors["note"] = f"{_name('note')} ยาวเกิน {NOTE_MAX_LENGTH} ตัวอักษร"
     elif kind is ContentKind.SERVICE:
         for name in ("documents", "steps", "aliases", "office_types"):
             value = data.get(name)

@@ -26,6 +26,7 @@ from app.kb.models import (
     OpeningHours,
     PublicHoliday,
     Service,
+    ServiceNote,
 )
 from app.kb.models.base import Editable
 
@@ -147,6 +148,7 @@ SPECS: dict[ContentKind, KindSpec] = {
         KindSpec(ContentKind.OFFICE, Office, ("code",)),
         KindSpec(ContentKind.FAQ, Faq, ("key", "province_code")),
         KindSpec(ContentKind.HOLIDAY, PublicHoliday, ("date", "province_code")),
+        KindSpec(ContentKind.SERVICE_NOTE, ServiceNote, ("service_code", "province_code")),
     )
 }
 

@@ -1,8 +1,8 @@
 """Write the published knowledge base back to files in the format of ``data/kb``.
 
 ``python -m app.kb.export --out DIR`` writes ``agencies.yml``,
-``office_types.yml``, ``services/<code>.yml``, ``faqs.yml`` and
-``holidays.yml`` (schema: ``data/kb/README.md``), so the ministry can keep a
+``office_types.yml``, ``services/<code>.yml``, ``faqs.yml``, ``holidays.yml``
+and ``service_notes.yml`` (schema: ``data/kb/README.md``), so the ministry can keep a
 versioned copy of what officers published; seeding an empty database from
 that folder gives the same content back. Offices are not written: they are
 generated from ``data/geo`` (an officer's edits to one are in its revisions).
@@ -146,6 +146,11 @@ def holiday_entry(data: Data) -> Data:
     return _scoped(data, entry)
 
 
+def service_note_entry(data: Data) -> Data:
+    entry = {"service": data["service_code"], "note": data["note"]}
+    return _scoped(data, entry)
+
+
 def _dump(document: Any) -> str:
     return HEADER + yaml.safe_dump(
         document, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
@@ -174,6 +179,10 @@ async def render(session: AsyncSession) -> dict[Path, str]:
         Path("faqs.yml"): _dump({"faqs": faq_entries(await records(ContentKind.FAQ))}),
         Path("holidays.yml"): _dump(
             {"holidays": [holiday_entry(d) for d in await records(ContentKind.HOLIDAY)]}
+        ),
+        Path("service_notes.yml"): _dump(
+            {"service_notes": [service_note_entry(d)
+                               for d in await records(ContentKind.SERVICE_NOTE)]}
         ),
     }
     for data in await records(ContentKind.SERVICE):

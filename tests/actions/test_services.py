@@ -9,6 +9,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.kb import KnowledgeBase
+from app.kb.db import Database
+from app.kb.models import ContentKind
+from app.kb.repositories import editing
+from app.kb.repositories.editing import Editor
 from actions.services import ActionAnswerService
 from tests.actions.support import (
     FEEDBACK,
@@ -234,3 +238,80 @@ async def test_where_to_apply_without_listed_offices_gives_the_agency_hotline(
         f"{PASSPORT_SOURCE}"
     )
     assert dispatcher.messages[1:] == [sent(response=FEEDBACK)]
+
+
+# A province's note on a service (written by its officers in the console).
+CHIANG_MAI_NOTE = "วันเสาร์เปิดรับคำขอที่ศูนย์บริการในห้างสรรพสินค้า"
+
+
+async def publish_note(kb_path: Path, service_code: str, province_code: str, note: str) -> None:
+    db = Database(f"sqlite+aiosqlite:///{kb_path}")
+    editor = Editor("cm.officer", province_code)
+    try:
+        async with db.session() as session:
+            draft = await editing.create_draft(
+                session, ContentKind.SERVICE_NOTE,
+                {"service_code": service_code, "province_code": province_code, "note": note},
+                editor,
+            )
+            await editing.publish(session, draft.id, editor, "หมายเหตุของจังหวัด")
+    finally:
+        await db.dispose()
+
+
+def with_slot(scenario: str, **slots: Any) -> Any:
+    tracker = load_tracker(scenario)
+    tracker.slots.update(slots)
+    return tracker
+
+
+async def test_the_provinces_note_follows_the_answer_when_the_province_is_known(
+    kb: KnowledgeBase, kb_path: Path, dispatcher, domain
+) -> None:
+    await publish_note(kb_path, "id_card_renewal", "50", CHIANG_MAI_NOTE)
+    action = ActionAnswerService(kb, clock=fixed_clock(TUESDAY_MORNING))
+
+    await action.run(dispatcher, with_slot("ask_documents_id_card", province="50"), domain)
+
+    note = f"หมายเหตุจังหวัดเชียงใหม่: {CHIANG_MAI_NOTE}"
+    assert dispatcher.messages[0] == sent(
+        f"เอกสารที่ต้องใช้สำหรับ{ID_CARD}ค่ะ\n• บัตรประจำตัวประชาชนใบเดิม\n"
+        f"{note}\n{ID_CARD_SOURCE}",
+        card=id_card("documents", "เอกสารที่ต้องใช้", ["บัตรประจำตัวประชาชนใบเดิม", note]),
+    )
+
+
+async def test_a_district_named_in_the_question_gives_its_provinces_note(
+    kb: KnowledgeBase, kb_path: Path, dispatcher, domain
+) -> None:
+    await publish_note(kb_path, "id_card_renewal", "50", CHIANG_MAI_NOTE)
+
+    await run(kb, "ask_where_id_card_chiang_mai", dispatcher, domain)
+
+    assert dispatcher.messages[0]["text"] == (
+        f"สถานที่ยื่นคำขอสำหรับ{ID_CARD}ค่ะ\n"
+        "• ยื่นได้ที่ ที่ว่าการอำเภอ, สำนักงานเขต\n"
+        "• ยื่นได้ที่สำนักทะเบียนแห่งใดก็ได้ทั่วประเทศ\n"
+        f"หมายเหตุจังหวัดเชียงใหม่: {CHIANG_MAI_NOTE}\n"
+        f"{ID_CARD_SOURCE}"
+    )
+
+
+async def test_bangkok_is_not_called_a_province_and_other_provinces_get_no_note(
+    kb: KnowledgeBase, kb_path: Path, domain
+) -> None:
+    await publish_note(kb_path, "id_card_renewal", "10", "สำนักงานเขตเปิดวันเสาร์บางแห่ง")
+    action = ActionAnswerService(kb, clock=fixed_clock(TUESDAY_MORNING))
+    texts = {}
+    for province in ("10", "50", None):
+        dispatcher = CollectingDispatcher()
+        await action.run(dispatcher, with_slot("ask_documents_id_card", province=province), domain)
+        texts[province] = dispatcher.messages[0]["text"]
+
+    assert texts["10"] == (
+        f"เอกสารที่ต้องใช้สำหรับ{ID_CARD}ค่ะ\n• บัตรประจำตัวประชาชนใบเดิม\n"
+        f"หมายเหตุกรุงเทพมหานคร: สำนักงานเขตเปิดวันเสาร์บางแห่ง\n{ID_CARD_SOURCE}"
+    )
+    no_note = f"เอกสารที่ต้องใช้สำหรับ{ID_CARD}ค่ะ\n• บัตรประจำตัวประชาชนใบเดิม\n{ID_CARD_SOURCE}"
+    assert texts["50"] == no_note
+    assert texts[None] == no_note

@@ -19,6 +19,11 @@ Q = Param("q", {"type": "string", "maxLength": 200}, "คำค้น (รหั
 LIMIT = Param("limit", {"type": "integer", "minimum": 1, "maximum": 2000, "default": 50})
 OFFSET = Param("offset", {"type": "integer", "minimum": 0, "maximum": 1_000_000, "default": 0})
 LIST_PARAMS = (PROVINCE, Q, LIMIT, OFFSET)
+SERVICE = Param("service", {"type": "string", "maxLength": 100}, "รหัสบริการ")
+NOTE_PARAMS = (PROVINCE, SERVICE, LIMIT, OFFSET)
+NOTE_PROVINCE = Param(
+    "province", {"type": "string", "pattern": "^[0-9]{2}$"}, "รหัสจังหวัด 2 หลัก", required=True
+)
 FAQ_PROVINCE = Param(
     "province", {"type": "string", "pattern": "^[0-9]{2}$"}, "คำตอบเฉพาะจังหวัด (ว่าง = ระดับประเทศ)"
 )
@@ -88,7 +93,7 @@ async def get_record(request: web.Request, kind: ContentKind, key: str) -> Publi
 
 
 _KIND_TH = {ContentKind.OFFICE: "สำนักงาน", ContentKind.FAQ: "คำถามที่พบบ่อย",
-            ContentKind.SERVICE: "บริการ"}
+            ContentKind.SERVICE: "บริการ", ContentKind.SERVICE_NOTE: "หมายเหตุของจังหวัด"}
 
 
 async def get_office(request: web.Request) -> web.Response:
@@ -108,3 +113,28 @@ async def get_service(request: web.Request) -> web.Response:
     code = request.match_info["code"]
     record = await get_record(request, ContentKind.SERVICE, code)
     return json_response(record_json(principal(request), ContentKind.SERVICE, record))
+
+
+async def list_service_notes(request: web.Request) -> web.Response:
+    """Province notes on services: a provincial officer's own province's only."""
+    user = principal(request)
+    args = query(request, NOTE_PARAMS)
+    province = scope_of(user, args["province"])
+    async with request.app[DATABASE].session() as session:
+        items, total = await editing.list_published(
+            session, ContentKind.SERVICE_NOTE, province_code=province,
+            record_key=args["service"], limit=args["limit"], offset=args["offset"],
+        )
+    return json_response({
+        "items": [record_json(user, ContentKind.SERVICE_NOTE, r) for r in items], "total": total,
+    })
+
+
+async def get_service_note(request: web.Request) -> web.Response:
+    province = query(request, (NOTE_PROVINCE,))["province"]
+    user = principal(request)
+    # Asked for another province: 403 whether or not that province has a note.
+    check_read(user, ContentKind.SERVICE_NOTE, province, request.match_info["code"])
+    key = f"{request.match_info['code']}@{province}"
+    record = await get_record(request, ContentKind.SERVICE_NOTE, key)
+    return json_response(record_json(user, ContentKind.SERVICE_NOTE, record))

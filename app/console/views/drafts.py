@@ -22,11 +22,12 @@ from app.console.http import (
 from app.console.permissions import (
     FORBIDDEN_PROVINCE,
     Principal,
+    can_read_kind,
     check_edit,
     check_read,
 )
 from app.console.preview import render
-from app.console.validation import validate_record
+from app.console.validation import InvalidFields, validate_record
 from app.console.views.content import LIMIT, OFFSET
 from app.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from app.kb.content import spec
@@ -36,7 +37,7 @@ from app.kb.repositories.editing import Published
 
 KB = web.AppKey("knowledge_base", KnowledgeBase)
 
-KINDS = ["office", "faq", "service"]
+KINDS = ["office", "faq", "service", "service_note"]
 REASON = {"type": "string", "minLength": 1, "maxLength": 1000}
 DRAFT_BODY: dict[str, Any] = {
     "type": "object",
@@ -90,7 +91,8 @@ CONFLICT = (
     "มีผู้อื่นเผยแพร่{what}ฉบับใหม่กว่า (ฉบับที่ {current}) หลังจากที่คุณเริ่มแก้ไขจากฉบับที่ {base} "
     "กรุณาเปิดข้อมูลล่าสุดแล้วแก้ไขอีกครั้ง"
 )
-KIND_TH = {"office": "ข้อมูลสำนักงาน", "faq": "คำตอบ", "service": "ข้อมูลบริการ"}
+KIND_TH = {"office": "ข้อมูลสำนักงาน", "faq": "คำตอบ", "service": "ข้อมูลบริการ",
+           "service_note": "หมายเหตุของจังหวัด"}
 
 
 def draft_json(draft: Draft) -> dict[str, Any]:
@@ -112,7 +114,15 @@ def draft_json(draft: Draft) -> dict[str, Any]:
 
 
 def key_data(kind: ContentKind, key: str) -> dict[str, Any]:
-    """The key fields a record key stands for: ``code``, or ``key`` and ``province_code``."""
+    """The key fields a record key stands for: ``code``, or ``key`` and ``province_code``
+    (``service_code`` and ``province_code`` for a province's note on a service)."""
+    if kind is ContentKind.SERVICE_NOTE:
+        code, _, province = key.partition("@")
+        if not code or not (len(province) == 2 and province.isdigit()):
+            raise ValidationError(
+                f"รหัสหมายเหตุ (key) {key} ไม่ถูกต้อง ใช้ รหัสบริการ@รหัสจังหวัด เช่น id_card_renewal@50"
+            )
+        return {"service_code": code, "province_code": province}
     if kind is ContentKind.FAQ:
         name, _, province = key.partition("@")
         if not name or (province and not (len(province) == 2 and province.isdigit())):
@@ -187,6 +197,10 @@ async def create(request: web.Request) -> web.Response:
             national = await editing.published_record(session, kind, keys["key"])
             full = {**(national.data if national else {}), **data}
         validate_record(kind, full, request.app[GEOGRAPHY])
+        if kind is ContentKind.SERVICE_NOTE and published is None:
+            service = keys["service_code"]
+            if await editing.published_record(session, ContentKind.SERVICE, service) is None:
+                raise InvalidFields({"service_code": f"ไม่พบบริการรหัส {service} (service_code)"})
         existing = await editing.list_drafts_scoped(session, kind=kind, record_key=key)
         if existing:
             raise ConflictError(
@@ -213,7 +227,7 @@ async def list_drafts(request: web.Request) -> web.Response:
         drafts = await editing.list_drafts_scoped(
             session, kind=kind, status=args["status"], province_code=province, record_key=record_key
         )
-    return json_response({"items": [draft_json(d) for d in drafts]})
+    return json_response({"items": [draft_json(d) for d in drafts if can_read_kind(user, d.kind)]})
 
 
 async def get(request: web.Request) -> web.Response:
@@ -249,14 +263,23 @@ async def discard(request: web.Request) -> web.Response:
 async def preview(request: web.Request) -> web.Response:
     draft, _ = await _draft_and_record(request)
     aspect = query(request, (ASPECT_PARAM,))["aspect"] or "overview"
-    agency = None
-    if draft.kind == ContentKind.SERVICE:
-        async with request.app[DATABASE].session() as session:
+    agency = service = None
+    async with request.app[DATABASE].session() as session:
+        if draft.kind == ContentKind.SERVICE_NOTE:
+            # The note is previewed in the answer it joins: the published service's.
             found = await editing.published_record(
-                session, ContentKind.AGENCY, str(draft.data.get("agency_code"))
+                session, ContentKind.SERVICE, str(draft.data.get("service_code"))
             )
-        agency = found.data if found else {"code": draft.data.get("agency_code"), "name_th": ""}
-    return json_response(await render(request.app[KB], draft, now(request), agency=agency, aspect=aspect))
+            if found is None:
+                raise NotFoundError(f"ไม่พบบริการรหัส {draft.data.get('service_code')}")
+            service = found.data
+        if draft.kind in (ContentKind.SERVICE, ContentKind.SERVICE_NOTE):
+            code = str((service or draft.data).get("agency_code"))
+            found = await editing.published_record(session, ContentKind.AGENCY, code)
+            agency = found.data if found else {"code": code, "name_th": ""}
+    return json_response(await render(
+        request.app[KB], draft, now(request), agency=agency, aspect=aspect, service=service,
+    ))
 
 
 async def publish(request: web.Request) -> web.Response:
@@ -343,9 +366,13 @@ async def audit(request: web.Request) -> web.Response:
         if kind not in (None, ContentKind.OFFICE) or key not in (None, user.office_code):
             raise ForbiddenError("เจ้าหน้าที่อำเภอดูประวัติได้เฉพาะสำนักงานของตน")
         kind, key = ContentKind.OFFICE, user.office_code
+    if kind is not None and not can_read_kind(user, kind):
+        raise ForbiddenError("บทบาทของคุณไม่มีสิทธิ์ดูประวัติของรายการประเภทนี้")
+    hidden = [k for k in ContentKind if not can_read_kind(user, k)]
     async with request.app[DATABASE].session() as session:
         items, total = await editing.search_revisions(
-            session, kind=kind, record_key=key, account=args["account"], province_code=province,
+            session, kind=kind, exclude_kinds=hidden, record_key=key, account=args["account"],
+            province_code=province,
             since=args["since"], until=args["until"], limit=args["limit"], offset=args["offset"],
         )
     return json_response({"items": [revision_json(r) for r in items], "total": total})

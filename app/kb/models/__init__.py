@@ -9,6 +9,7 @@ from app.kb.models.geo import BANGKOK, District, Province
 from app.kb.models.holidays import PublicHoliday
 from app.kb.models.offices import Office, OpeningHours
 from app.kb.models.revisions import ContentKind, Draft, DraftStatus, Revision
+from app.kb.models.service_notes import ServiceNote
 from app.kb.models.services import Agency, OfficeType, Service
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "PublicHoliday",
     "Revision",
     "Service",
+    "ServiceNote",
 ]

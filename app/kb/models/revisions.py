@@ -25,6 +25,7 @@ class ContentKind(StrEnum):
     OFFICE = "office"
     FAQ = "faq"
     HOLIDAY = "holiday"
+    SERVICE_NOTE = "service_note"
 
 
 class DraftStatus(StrEnum):

@@ -14,7 +14,7 @@ revision an editor leaves.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -520,6 +520,7 @@ async def search_revisions(
     session: AsyncSession,
     *,
     kind: ContentKind | None = None,
+    exclude_kinds: Sequence[ContentKind] = (),
     record_key: str | None = None,
     account: str | None = None,
     province_code: str | None = None,
@@ -532,6 +533,8 @@ async def search_revisions(
     where: list[Any] = []
     if kind is not None:
         where.append(Revision.kind == kind)
+    if exclude_kinds:
+        where.append(Revision.kind.not_in([k.value for k in exclude_kinds]))
     if record_key is not None:
         where.append(Revision.record_key == record_key)
     if account is not None:

@@ -23,6 +23,7 @@ from app.kb.models import (
     Province,
     PublicHoliday,
     Service,
+    ServiceNote,
 )
 from app.kb.seed.offices import generate_offices
 from app.kb.seed.sources import check_references, load_geography, load_kb
@@ -68,6 +69,7 @@ async def run_seed(db: Database, kb_dir: Path = KB_DATA, geo_dir: Path = GEO) ->
             (Office, offices, code, True),
             (Faq, kb.faqs, attr_key("key", "province_code"), True),
             (PublicHoliday, kb.holidays, attr_key("date", "province_code"), True),
+            (ServiceNote, kb.service_notes, attr_key("service_code", "province_code"), True),
         ]
         for model, records, key, prune in steps:
             report.tables[model.__tablename__] = await upsert(

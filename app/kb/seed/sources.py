@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ class KbData:
     services: list[Record]
     faqs: list[Record]
     holidays: list[Record]
+    service_notes: list[Record] = field(default_factory=list)
 
 
 # --- geography -------------------------------------------------------------
@@ -517,7 +518,27 @@ def read_holidays(path: Path) -> list[Record]:
     return records
 
 
+def read_service_notes(path: Path) -> list[Record]:
+    """``service_notes.yml``: provinces' notes on services (each needs its province)."""
+    records = []
+    for i, entry in enumerate(_entries(_read_yaml(path), "service_notes", "service", path.name)):
+        where = f"{path.name}: entry {i}"
+        common = _common(entry, where)
+        if common["province_code"] is None:
+            raise ValidationError(f"{where}: 'province_code' is required")
+        records.append(
+            {
+                "service_code": str(_required(entry, "service", where)),
+                "note": str(_required(entry, "note", where)).strip(),
+                **common,
+            }
+        )
+    return records
+
+
 KB_FILES = ("agencies.yml", "office_types.yml", "faqs.yml", "holidays.yml")
+# Optional: a folder exported before province notes existed has no such file.
+SERVICE_NOTES_FILE = "service_notes.yml"
 
 
 def load_kb(kb_dir: Path) -> KbData:
@@ -535,6 +556,8 @@ def load_kb(kb_dir: Path) -> KbData:
         services=read_services(kb_dir / "services"),
         faqs=read_faqs(kb_dir / "faqs.yml"),
         holidays=read_holidays(kb_dir / "holidays.yml"),
+        service_notes=read_service_notes(notes) if (notes := kb_dir / SERVICE_NOTES_FILE).exists()
+        else [],
     )
 
 
@@ -558,6 +581,12 @@ def check_references(geography: Geography, kb: KbData) -> None:
             for t in service["office_types"]
             if t not in office_types
         ]
+    services = {s["code"] for s in kb.services}
+    problems += [
+        f"{SERVICE_NOTES_FILE}: service {n['service_code']!r} is not in services"
+        for n in kb.service_notes
+        if n["service_code"] not in services
+    ]
     scoped = [
         (name, record)
         for name, records in (
@@ -566,6 +595,7 @@ def check_references(geography: Geography, kb: KbData) -> None:
             ("services", kb.services),
             ("faqs.yml", kb.faqs),
             ("holidays.yml", kb.holidays),
+            (SERVICE_NOTES_FILE, kb.service_notes),
         )
         for record in records
     ]

@@ -66,6 +66,8 @@ async def prepare(console: Console, *, drafts: bool) -> Ids:
             "other": await _publish(db, ContentKind.OFFICE,
                                     {"code": "bangkok_district_office:1002",
                                      "phone": "02-111-1111"}, "ทดสอบ"),
+            "note_own": await _publish(db, ContentKind.SERVICE_NOTE, NOTES["own"], "ทดสอบ"),
+            "note_other": await _publish(db, ContentKind.SERVICE_NOTE, NOTES["other"], "ทดสอบ"),
         }
         ids: dict[str, int] = {}
         if drafts:
@@ -92,6 +94,14 @@ async def prepare(console: Console, *, drafts: bool) -> Ids:
         return Ids(ids, revisions)
     finally:
         await db.dispose()
+
+
+NOTES = {
+    target: {"service_code": "id_card_renewal", "province_code": province,
+             "note": f"หมายเหตุทดสอบ {province}", "source_agency": "ที่ว่าการอำเภอ",
+             "source_title": "ประกาศ", "checked_on": "2026-12-01"}
+    for target, province in (("own", "50"), ("other", "10"))
+}
 
 
 def own_draft(role: str) -> str:
@@ -198,6 +208,11 @@ CASES: dict[tuple[str, str], tuple[str, Request, bool]] = {
     ("PATCH", "/api/accounts/{username}"): (ADMIN, lambda i, r, t: (
         "/api/accounts/bkk.officer", {"json": {"locked": False}}), False),
 }
+NOTES_READ = "notes_read"  # admin and content editors; a province officer their own province
+CASES[("GET", "/api/service-notes")] = (NOTES_READ, lambda i, r, t: (
+    f"/api/service-notes?province={'50' if t == 'own' else '10'}", {}), False)
+CASES[("GET", "/api/service-notes/{code}")] = (NOTES_READ, lambda i, r, t: (
+    f"/api/service-notes/id_card_renewal?province={'50' if t == 'own' else '10'}", {}), False)
 PUBLIC = {("POST", "/api/session"), ("GET", "/api/openapi.json")}
 # Retraining: a forbidden role gets 403; an allowed one is not made to start a
 # real training job here, and asks for an unknown job (404).
@@ -221,6 +236,8 @@ def allowed(rule: str, role: str, target: str) -> bool:
         return role in {"admin", "content_editor"}
     if rule in {ADMIN}:
         return role == "admin"
+    if rule == NOTES_READ:
+        return role in {"admin", "content_editor"} or (role == "province_officer" and target == "own")
     if rule == TRAINING:
         return role in {"admin", "content_editor"}
     if rule == "import_offices":
@@ -277,3 +294,69 @@ async def test_route_by_role_and_province(
                 if route == ("DELETE", "/api/session"):
                     session = await console.as_role(role)
     assert failures == []
+
+
+# Province notes on services go through the draft routes like every kind: each
+# step × role × own/other province. Writing: admin anywhere, a provincial
+# officer in their own province; reading also the ministry's content editors;
+# analysts and district officers neither.
+NOTE_STEPS = ("create", "get", "update", "preview", "publish", "restore", "audit")
+
+
+def note_allowed(step: str, role: str, target: str) -> bool:
+    if step in {"get", "preview", "audit"}:
+        return allowed(NOTES_READ, role, target)
+    return role == "admin" or (role == "province_officer" and target == "own")
+
+
+@pytest.mark.parametrize("step", NOTE_STEPS)
+async def test_service_note_drafts_by_role_and_province(
+    make_console: Callable[..., Any], step: str
+) -> None:
+    console = await make_console()
+    failures = []
+    for role in ROLES:
+        session = await console.as_role(role)
+        for target in ("other", "own"):
+            ids = await prepare(console, drafts=False)
+            province = NOTES[target]["province_code"]
+            db = Database(console.url)
+            try:
+                draft = await _draft(db, ContentKind.SERVICE_NOTE,
+                                     {**NOTES[target], "note": "ร่างหมายเหตุ"})
+                if step == "restore":  # a record with a draft cannot be restored into
+                    async with db.session() as s:
+                        await editing.discard_draft(s, draft, Editor("admin1"))
+            finally:
+                await db.dispose()
+            method, path, kwargs = {
+                "create": ("POST", "/api/drafts", {"json": {
+                    "kind": "service_note", "key": f"passport@{province}",
+                    "data": {**NOTES[target], "service_code": "passport"}}}),
+                "get": ("GET", f"/api/drafts/{draft}", {}),
+                "update": ("PUT", f"/api/drafts/{draft}", {"json": {"data": {"note": "แก้ไขแล้ว"}}}),
+                "preview": ("GET", f"/api/drafts/{draft}/preview?aspect=documents", {}),
+                "publish": ("POST", f"/api/drafts/{draft}/publish", {"json": {"reason": "ทดสอบ"}}),
+                "restore": ("POST", f"/api/revisions/{ids.revisions['note_' + target]}/restore",
+                            {"json": {"reason": "กู้คืน"}}),
+                "audit": ("GET", f"/api/audit?kind=service_note&province={province}", {}),
+            }[step]
+            response = await session.request(method, path, **kwargs)
+            expected = note_allowed(step, role, target)
+            ok = 200 <= response.status < 300 if expected else response.status == 403
+            if not ok:
+                failures.append((role, target, step, response.status, (await response.text())[:300]))
+    assert failures == []
+
+
+async def test_analysts_do_not_see_province_notes_in_drafts_or_audit(console: Console) -> None:
+    await prepare(console, drafts=False)
+    db = Database(console.url)
+    await _draft(db, ContentKind.SERVICE_NOTE, {**NOTES["own"], "note": "ร่างหมายเหตุ"})
+    await db.dispose()
+    for role, sees in (("analyst", False), ("content_editor", True)):
+        session = await console.as_role(role)
+        drafts = await session.json("GET", "/api/drafts")
+        assert ("service_note" in {d["kind"] for d in drafts["items"]}) is sees
+        audit = await session.json("GET", "/api/audit?limit=200")
+        assert ("service_note" in {r["kind"] for r in audit["items"]}) is sees

@@ -4,6 +4,7 @@ its own, with a province officer made by the accounts command's own function."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import threading
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
@@ -125,6 +126,13 @@ async def _first_office(url: str, province: str) -> str:
         await db.dispose()
 
 
+def build_console_chat() -> None:
+    """The preview's card code, copied from web/src as ``make run`` and ``make test`` do
+    (a clean clone has none): the console lists its files when the app is made."""
+    subprocess.run(["bash", str(ROOT / "scripts" / "build_console_chat.sh")], check=True,
+                   capture_output=True, timeout=60)
+
+
 # Package scope, not session: Playwright's sync API keeps an event loop
 # running in the main thread while it is open, and later tests call asyncio.run.
 @pytest.fixture(scope="package")
@@ -141,6 +149,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         # Every test signs in from 127.0.0.1: the per-address limit is tested in tests/app/console.
         "CONSOLE_LOGIN_RATE": "1000",
     })
+    build_console_chat()
     run_async(lambda: _seed(url))
     run_async(lambda: create_user(settings, username=OFFICER, role="province_officer",
                                   password=PASSWORD, province_code=PROVINCE))

@@ -3,8 +3,8 @@ unchanged, the font is the chat page's Sarabun, and nothing loads from another h
 from __future__ import annotations
 
 import re
-
-import pytest
+import subprocess
+from pathlib import Path
 
 from common.paths import ROOT
 
@@ -12,27 +12,38 @@ STATIC = ROOT / "app" / "console" / "static"
 WEB_SRC = ROOT / "web" / "src"
 
 
-@pytest.mark.parametrize("name", ["cards.js", "dom.js", "messages.js", "icons.js"])
-def test_chat_card_code_is_the_chat_pages_own(name: str) -> None:
-    # A copy, not an import across servers: the console runs on its own host.
-    assert (STATIC / "chat" / name).read_bytes() == (WEB_SRC / name).read_bytes(), (
-        f"app/console/static/chat/{name} differs from web/src/{name}: copy it again"
-    )
+CARD_MODULES = ("cards.js", "dom.js", "messages.js", "icons.js")
+BUILD = ROOT / "scripts" / "build_console_chat.sh"
 
 
 def _rules(css: str) -> list[str]:
     return re.findall(r"(?ms)^[^\s@/}][^{}]*?\{[^{}]*\}\n", css)
 
 
-def test_card_styles_are_the_chat_pages_rules() -> None:
-    web = (WEB_SRC / "styles.css").read_text(encoding="utf-8")
-    copied = _rules((STATIC / "chat" / "chat.css").read_text(encoding="utf-8"))
-    assert len(copied) >= 30
-    for rule in copied:
-        assert rule in web, f"not in web/src/styles.css any more:\n{rule}"
-    # Every card rule of the chat page is in the copy.
-    card_rules = [r for r in _rules(web) if r.startswith((".card", ".office"))]
-    assert card_rules and all(rule in copied for rule in card_rules)
+def test_the_build_copies_the_chat_pages_card_code_and_rules(tmp_path: Path) -> None:
+    # Copied at build time, not committed: the console runs on its own host, and
+    # web/src stays the one source of the card code.
+    out = tmp_path / "chat"
+    subprocess.run(["bash", str(BUILD), str(out)], check=True, capture_output=True, timeout=60)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*CARD_MODULES, "chat.css"])
+    for name in CARD_MODULES:
+        assert (out / name).read_bytes() == (WEB_SRC / name).read_bytes(), name
+    web = _rules((WEB_SRC / "styles.css").read_text(encoding="utf-8"))
+    built = _rules((out / "chat.css").read_text(encoding="utf-8"))
+    cards = [r for r in web if r.startswith((".card", ".office", ".bubble", ".message", ".quick-repl"))]
+    assert cards and all(rule in built for rule in cards)
+    assert all(rule in web for rule in built)
+    # The chat page's own layout stays out of the console's page.
+    assert not any(r.startswith((".topbar", ".app ", ".chat ", ":root", "body")) for r in built)
+    # A second run changes nothing (cheap when up to date).
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    subprocess.run(["bash", str(BUILD), str(out)], check=True, capture_output=True, timeout=60)
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
+def test_the_card_code_is_never_committed() -> None:
+    lines = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "/app/console/static/chat/" in lines
 
 
 def test_font_is_sarabun_woff2_with_its_licence() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from app.kb.db import Database
 from app.kb.export import export
 from app.kb.models import ContentKind
-from app.kb.repositories import editing
+from app.kb.repositories import editing, service_notes
 from app.kb.seed import run_seed
 from app.kb.seed.sources import KbData, load_kb
 from common.paths import GEO, KB_DATA
@@ -29,6 +30,7 @@ def _by_key(kb: KbData) -> dict[str, Any]:
         "services": ordered(kb.services, "code"),
         "faqs": ordered(kb.faqs, "key", "province_code"),
         "holidays": ordered(kb.holidays, "date", "province_code"),
+        "service_notes": ordered(kb.service_notes, "service_code", "province_code"),
     }
 
 
@@ -49,7 +51,7 @@ async def test_seed_then_export_gives_the_seed_back(
     out = tmp_path / "export"
     written = await export(db, out)
     assert _by_key(load_kb(out)) == _by_key(load_kb(kb_dir))
-    assert len(written) == 4 + len(list((kb_dir / "services").glob("*.yml")))
+    assert len(written) == 5 + len(list((kb_dir / "services").glob("*.yml")))
     first = {p: p.read_bytes() for p in written}
     await export(db, out)
     assert {p: p.read_bytes() for p in written} == first  # stable bytes
@@ -91,3 +93,38 @@ async def test_the_export_holds_what_editors_published(db: Database, tmp_path: P
         "จะร้องทุกข์ต้องทำอย่างไร",
     ]
     assert faqs[("office_hours", None)]["answer"] != "ร่าง"
+
+
+async def test_a_published_province_note_goes_out_and_seeds_back(
+    db: Database, tmp_path: Path
+) -> None:
+    await run_seed(db, FIXTURE_KB, FIXTURE_GEO)
+    editor = editing.Editor("cm.officer", "50")
+    async with db.session() as s:
+        draft = await editing.create_draft(
+            s, ContentKind.SERVICE_NOTE,
+            {"service_code": "complaint", "province_code": "50",
+             "note": "ศูนย์ดำรงธรรมจังหวัดเชียงใหม่รับเรื่องทุกวันทำการ",
+             "source_agency": "ศูนย์ดำรงธรรมจังหวัดเชียงใหม่", "checked_on": "2026-12-07"},
+            editor,
+        )
+        await editing.publish(s, draft.id, editor, "หมายเหตุของจังหวัด")
+    out = tmp_path / "export"
+    await export(db, out)
+    assert load_kb(out).service_notes == [{
+        "service_code": "complaint", "province_code": "50",
+        "note": "ศูนย์ดำรงธรรมจังหวัดเชียงใหม่รับเรื่องทุกวันทำการ",
+        "source_agency": "ศูนย์ดำรงธรรมจังหวัดเชียงใหม่", "source_title": None,
+        "source_url": None, "checked_on": date(2026, 12, 7),
+    }]
+    # Seeding an empty database from the export gives the same note back.
+    fresh = Database(sqlite_url(tmp_path / "fresh.sqlite3"))
+    try:
+        await run_seed(fresh, out, FIXTURE_GEO)
+        async with fresh.session() as s:
+            notes = await service_notes.list_service_notes(s, province_code="50")
+        assert [(n.service_code, n.note) for n in notes] == [
+            ("complaint", "ศูนย์ดำรงธรรมจังหวัดเชียงใหม่รับเรื่องทุกวันทำการ")
+        ]
+    finally:
+        await fresh.dispose()

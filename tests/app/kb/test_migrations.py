@@ -74,7 +74,7 @@ def test_alembic_command_line_reads_the_url_from_settings(tmp_path: Path) -> Non
             timeout=120,
         )
         assert result.returncode == 0, result.stderr
-    assert "0005 (head)" in result.stdout
+    assert "0006 (head)" in result.stdout
 
 
 # --- 0001 -> 0002 with data in it ----------------------------------------------

@@ -30,6 +30,7 @@ EXPECTED_ROWS = {
     "opening_hours": (82 + 3) * 10 + 3 * 5,
     "faqs": 5,
     "public_holidays": 7,
+    "service_notes": 0,
     "feedback": 0,
     "drafts": 0,
     "revisions": 0,

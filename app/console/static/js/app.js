@@ -8,6 +8,7 @@ import { officeListPage, faqListPage, serviceListPage } from "./pages/lists.js";
 import { officeEditPage } from "./pages/office.js";
 import { faqEditPage, faqNewPage } from "./pages/faq.js";
 import { serviceEditPage } from "./pages/service.js";
+import { noteEditPage, noteListPage } from "./pages/notes.js";
 import { draftPage, draftListPage } from "./pages/drafts.js";
 import { auditPage } from "./pages/audit.js";
 import { bulkPage } from "./pages/bulk.js";
@@ -20,6 +21,7 @@ const MENU = [
   { path: "#/offices", label: "สำนักงาน", roles: null },
   { path: "#/faqs", label: "คำถามที่พบบ่อย", roles: null },
   { path: "#/services", label: "บริการ", roles: null },
+  { path: "#/service-notes", label: "หมายเหตุของจังหวัด", roles: ["admin", "content_editor", "province_officer"] },
   { path: "#/drafts", label: "ร่างและรออนุมัติ", roles: ["admin", "content_editor", "province_officer", "district_officer"] },
   { path: "#/audit", label: "ประวัติการแก้ไข", roles: null },
   { path: "#/bulk", label: "นำเข้า/ส่งออก CSV", roles: ["admin", "content_editor", "province_officer"] },
@@ -37,6 +39,8 @@ const ROUTES = [
   [/^#\/faqs$/, faqListPage],
   [/^#\/services\/(.+)$/, serviceEditPage],
   [/^#\/services$/, serviceListPage],
+  [/^#\/service-notes\/(.+)$/, noteEditPage],
+  [/^#\/service-notes$/, noteListPage],
   [/^#\/drafts\/(\d+)$/, draftPage],
   [/^#\/drafts$/, draftListPage],
   [/^#\/audit$/, auditPage],

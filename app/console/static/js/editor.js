@@ -7,6 +7,7 @@ import { announce, clearErrors, field, fieldset, formSummary, h, input, showErro
 /** The natural key the API uses for drafts: "thaid_what@10" for a province's FAQ. */
 export function recordKey(kind, data) {
   if (kind === "faq") return data.province_code ? `${data.key}@${data.province_code}` : data.key;
+  if (kind === "service_note") return `${data.service_code}@${data.province_code}`;
   return data.code;
 }
 

@@ -203,7 +203,7 @@ export function thaiDateTime(value) {
 
 export const WEEKDAYS = ["จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์"];
 
-export const KIND_NAMES = { office: "สำนักงาน", faq: "คำถามที่พบบ่อย", service: "บริการ" };
+export const KIND_NAMES = { office: "สำนักงาน", faq: "คำถามที่พบบ่อย", service: "บริการ", service_note: "หมายเหตุของจังหวัด" };
 
 export const STATUS_NAMES = {
   draft: "ร่าง",

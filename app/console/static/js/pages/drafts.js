@@ -7,14 +7,14 @@ import { quickRepliesOf, renderMessage } from "../../chat/messages.js";
 import { renderLine } from "../line.js";
 import { KIND_NAMES, STATUS_NAMES, WEEKDAYS, announce, button, clearErrors, errorBox, field, fieldset, formSummary, h, input, loading, newId, pageHeading, select, showErrors, textarea, thaiDateTime } from "../ui.js";
 
-const EDIT_PATH = { office: "#/offices/", faq: "#/faqs/", service: "#/services/" };
+const EDIT_PATH = { office: "#/offices/", faq: "#/faqs/", service: "#/services/", service_note: "#/service-notes/" };
 const FIELD_NAMES = {
   hours: "เวลาทำการ", phone: "เบอร์โทรศัพท์", address: "ที่อยู่", latitude: "ละติจูด", longitude: "ลองจิจูด",
   location_is_approximate: "ตำแหน่งโดยประมาณ", closed_on_public_holidays: "ปิดวันหยุดราชการ", closures: "วันปิดทำการและเวลาพิเศษ",
   title: "หัวข้อคำถาม", question_variants: "คำถามแบบต่าง ๆ", answer: "คำตอบ", documents: "เอกสารที่ต้องใช้", fees: "ค่าธรรมเนียม",
   deadline: "กำหนดเวลา", penalty: "ค่าปรับ", processing_time: "ระยะเวลาดำเนินการ", steps: "ขั้นตอน", eligibility: "คุณสมบัติ",
   legal_basis: "กฎหมายที่เกี่ยวข้อง", where_note: "ยื่นได้ที่ใด", source_agency: "หน่วยงานเจ้าของข้อมูล", source_title: "เอกสารอ้างอิง",
-  source_url: "ลิงก์แหล่งข้อมูล", checked_on: "วันที่ตรวจสอบ", hotline: "สายด่วน", online_name: "ช่องทางออนไลน์", online_url: "ลิงก์ช่องทางออนไลน์",
+  source_url: "ลิงก์แหล่งข้อมูล", checked_on: "วันที่ตรวจสอบ", note: "หมายเหตุของจังหวัด", hotline: "สายด่วน", online_name: "ช่องทางออนไลน์", online_url: "ลิงก์ช่องทางออนไลน์",
 };
 
 function editHash(draft) {
@@ -43,7 +43,7 @@ function show(value, name) {
 
 async function publishedOf(draft) {
   const [key, province] = String(draft.key).split("@");
-  const path = { office: "/api/offices/", faq: "/api/faqs/", service: "/api/services/" }[draft.kind];
+  const path = { office: "/api/offices/", faq: "/api/faqs/", service: "/api/services/", service_note: "/api/service-notes/" }[draft.kind];
   if (!path) return null;
   try {
     const record = await get(`${path}${encodeURIComponent(key)}${query({ province })}`);
@@ -60,7 +60,7 @@ function changeTable(draft, published) {
   for (const [name, value] of Object.entries(draft.data || {})) {
     const before = published ? published[name] : undefined;
     if (published && JSON.stringify(before ?? null) === JSON.stringify(value ?? null)) continue;
-    if (["code", "key", "province_code"].includes(name)) continue;
+    if (["code", "key", "province_code", "service_code"].includes(name)) continue;
     rows.push(h("tr", {}, h("th", { scope: "row" }, FIELD_NAMES[name] || name), h("td", { "data-label": "เดิม" }, published ? show(before, name) : "—"), h("td", { "data-label": "ใหม่" }, show(value, name))));
   }
   if (!rows.length) return h("p", {}, "ไม่มีข้อมูลที่เปลี่ยน");
@@ -89,7 +89,7 @@ function previewSection(draft) {
   const title = () => h("h2", { id: "preview-title" }, "ตัวอย่างสิ่งที่ประชาชนจะเห็น");
   const body = h("div", {}, loading());
   // A service answers one question at a time: choose which answer to preview.
-  const aspect = draft.kind === "service" ? select(ASPECTS, "overview") : null;
+  const aspect = ["service", "service_note"].includes(draft.kind) ? select(ASPECTS, "overview") : null;
   let latest = 0;
   const load = () => {
     body.replaceChildren(loading());
