@@ -34,7 +34,7 @@ RESULTS = ROOT / "bench" / "results" / "conversations.json"
 
 
 @contextmanager
-def started_stack(start_timeout: float) -> Iterator[str]:
+def started_stack(start_timeout: float, model: Path = MODEL) -> Iterator[str]:
     """A seeded stack on free ports, as the end-to-end tests start it; yields its URL.
 
     The Rasa server gets ``start_timeout`` seconds to load the model: on cores
@@ -45,7 +45,7 @@ def started_stack(start_timeout: float) -> Iterator[str]:
         seed_kb(kb_url)
         config = StackConfig(
             rasa_port=free_port(), action_port=free_port(), web_port=None,
-            tracker_db=Path(work) / "tracker.sqlite3", kb_database_url=kb_url,
+            tracker_db=Path(work) / "tracker.sqlite3", kb_database_url=kb_url, model=model,
             log_dir=ROOT / "test-artifacts" / "conversations-logs",
         )
         stack = Stack(config)
@@ -71,7 +71,7 @@ def _git_commit() -> str:
         return "unknown"
 
 
-def save(results: list[CaseResult]) -> None:
+def save(results: list[CaseResult], path: Path = RESULTS) -> None:
     total = overall(results)
     figures = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
@@ -83,8 +83,8 @@ def save(results: list[CaseResult]) -> None:
                         for c, t in by_category(results).items()},
         "failed": {r.case.id: str(r.failure) for r in results if not r.passed},
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def show(result: CaseResult) -> str:
@@ -103,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--start-timeout", type=float, default=600,
                         help="seconds the Rasa server may take to load the model")
+    parser.add_argument("--model", type=Path, default=MODEL,
+                        help="the trained model to serve (another model against the same cases)")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="where the figures go (a baseline's beside the committed ones)")
     args = parser.parse_args(argv)
 
     cases: list[Case] = load_cases()
@@ -119,18 +123,18 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.url:
         results = evaluate(args.url)
-    elif not MODEL.exists():
-        print(f"no trained model at {MODEL}: run `make model` first", file=sys.stderr)
+    elif not args.model.exists():
+        print(f"no trained model at {args.model}: run `make model` first", file=sys.stderr)
         return 2
     else:
-        with started_stack(args.start_timeout) as url:
+        with started_stack(args.start_timeout, args.model) as url:
             results = evaluate(url)
     if args.case:
         print("\n\n".join(show(r) for r in results))
         return 0
     print(report(results))
     if not args.category:
-        save(results)
+        save(results, args.results)
     return 0
 
 

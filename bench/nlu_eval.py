@@ -127,6 +127,20 @@ def score(examples: list[Example], parsed: list[dict[str, Any]]) -> NluScores:
     )
 
 
+def quiet_parses() -> None:
+    """Silence Rasa's debug log of every parse, which prints the message text.
+
+    Scripts that print figures about the test file must not print its
+    sentences (they would become material to tune on).
+    """
+    import logging
+
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+
+
 async def _parse_all(model_path: Path, texts: list[str]) -> list[dict[str, Any]]:
     from rasa.core.agent import Agent
 
