@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.analytics import outcomes
+from app.analytics.rollups import Contribution, RollupDelta, contribution
 from app.analytics.models import CHANNELS, Conversation, Feedback, Handoff, Turn, TurnCursor
 from common.privacy import redact_event
 from nlp import names
@@ -93,6 +94,8 @@ class Projector:
         self.conversations: dict[str, Conversation] = {}
         self.cursors: dict[str, TurnCursor] = {}
         self.turns: dict[str, Turn] = {}
+        # What each touched turn contributed to the summary before this batch.
+        self.before: dict[str, Contribution] = {}
 
     async def preload(self, events: list[dict[str, Any]]) -> None:
         keys = {str(e["sender_id"])[:64] for e in events if isinstance(e.get("sender_id"), str) and e["sender_id"]}
@@ -106,7 +109,18 @@ class Projector:
         wanted |= {t for e in events if (t := turn_id_of(e))}
         if wanted:
             for turn in await self.session.scalars(select(Turn).where(Turn.id.in_(wanted))):
-                self.turns[turn.id] = turn
+                self._loaded(turn)
+
+    def _loaded(self, turn: Turn) -> None:
+        self.turns[turn.id] = turn
+        self.before.setdefault(turn.id, contribution(turn))
+
+    def rollup_delta(self) -> RollupDelta:
+        """What this batch changed in the summary table (``rollups``)."""
+        delta = RollupDelta()
+        for turn_id, before in self.before.items():
+            delta.change(before, contribution(self.turns[turn_id]))
+        return delta
 
     async def apply(self, event: dict[str, Any]) -> None:
         key = event.get("sender_id")
@@ -173,6 +187,7 @@ class Projector:
         )
         self.session.add(turn)
         self.turns[turn.id] = turn
+        self.before[turn.id] = None
         conversation.turns = (conversation.turns or 0) + 1
         cursor.turn_id, cursor.user_at, cursor.last_action = turn.id, float(event.get("timestamp") or 0), None
         if service:
@@ -185,7 +200,7 @@ class Projector:
         if turn is None:  # not preloaded: a cursor changed by another writer meanwhile
             turn = await self.session.get(Turn, cursor.turn_id)
             if turn is not None:
-                self.turns[turn.id] = turn
+                self._loaded(turn)
         return turn
 
     async def _bot(self, conversation: Conversation, cursor: TurnCursor, event: dict[str, Any]) -> None:

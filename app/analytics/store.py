@@ -62,4 +62,6 @@ async def apply_batch(sessions: async_sessionmaker, messages: Sequence[Message],
             for message, event in zip(todo, events):
                 await projector.apply(event)
                 session.add(ProcessedMessage(message_id=message.id, processed_at=now))
+        await session.flush()  # the summary's rows reference the conversations
+        await projector.rollup_delta().write(session)
     return len(todo)
