@@ -89,6 +89,7 @@ async def bench_worker(turns: int) -> dict[str, Any]:
     import aio_pika
 
     from app.analytics.db import create_engine, create_schema, sessionmaker
+    from app.analytics import projection
     from app.analytics.projection import redact
     from app.analytics.store import Message, apply_batch
     from app.analytics.worker import Worker
@@ -105,7 +106,8 @@ async def bench_worker(turns: int) -> dict[str, Any]:
     redaction_s = time.process_time() - started
 
     suffix = secrets.token_hex(4)
-    results: dict[str, Any] = {"events": len(events), "user_messages": users}
+    distinct = len({e["text"] for e in events if e["event"] == "user"})
+    results: dict[str, Any] = {"events": len(events), "user_messages": users, "distinct_user_texts": distinct}
 
     # 2. The store alone: the same batches, redaction switched off.
     url = await _fresh_database(f"bench_store_{suffix}")
@@ -121,6 +123,11 @@ async def bench_worker(turns: int) -> dict[str, Any]:
     _drop_database(f"bench_store_{suffix}")
 
     # 3. The whole worker: RabbitMQ -> redaction -> PostgreSQL, ack after commit.
+    # Redaction's cache of findings starts empty, as in a worker just started:
+    # only the texts repeated within the stream are found in it.
+    clear = getattr(getattr(projection, "_find", None), "cache_clear", None)
+    if clear is not None:
+        clear()
     queue, exchange_name = f"bench_analytics_{suffix}", f"bench_analytics_{suffix}-exchange"
     url = await _fresh_database(f"bench_worker_{suffix}")
     engine = create_engine(url)

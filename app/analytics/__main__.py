@@ -3,6 +3,7 @@
   ingest                      embedded default: HTTP ingest on ANALYTICS_INGEST_HOST:PORT (+ retention job)
   worker                      production: RabbitMQ queue -> ANALYTICS_DATABASE_URL (+ retention job)
   backfill                    load the tracker store's conversations once (no duplicates)
+  rollups                     rebuild the dashboard's summary table from the turns
   retention [--days N]        delete what is older than N days (ANALYTICS_RETENTION_DAYS) everywhere
   export  --conversation KEY | --citizen KEY | --sender ID     JSON of everything stored
   delete  --conversation KEY | --citizen KEY | --sender ID     from tracker store, analytics, feedback
@@ -22,7 +23,7 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
-from app.analytics import db
+from app.analytics import db, rollups
 from app.analytics.backfill import backfill
 from app.analytics.ingest import create_app
 from app.analytics.retention import retention_job, stores
@@ -41,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="production: RabbitMQ into the analytics store")
     worker.add_argument("--batch-size", type=int, default=500)
     commands.add_parser("backfill", help="load the tracker store once")
+    commands.add_parser("rollups", help="rebuild the dashboard's summary table from the turns")
     retention = commands.add_parser("retention", help="delete what is older than N days, everywhere")
     retention.add_argument("--days", type=int, default=None)
     for name in ("export", "delete"):
@@ -62,6 +64,10 @@ async def _with_store(settings: Settings, args: argparse.Namespace) -> int:
             async with contextlib.asynccontextmanager(retention_job(settings, lambda: sessions))():
                 await run_worker(sessions, settings.analytics_amqp_url, settings.analytics_queue,
                                  exchange=settings.analytics_exchange, batch_size=args.batch_size)
+            return 0
+        if args.command == "rollups":
+            async with sessions() as session, session.begin():
+                print(json.dumps({"rollup_rows": await rollups.rebuild(session)}))
             return 0
         async with stores(settings, sessions) as opened:
             if args.command == "backfill":

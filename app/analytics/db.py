@@ -4,11 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from app.analytics.models import AnalyticsBase
+from app.analytics import rollups
+from app.analytics.models import AnalyticsBase, ConversationHour
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -35,9 +36,20 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 async def create_schema(engine: AsyncEngine) -> None:
-    """Create every table that does not exist yet (no migrations: the store is derived data)."""
+    """Create every table that does not exist yet (no migrations: the store is derived data).
+
+    A summary table added to a store that already holds turns is filled from
+    them here, in the transaction that creates it, so the dashboard never
+    reads an empty summary of a full store.
+    """
     async with engine.begin() as connection:
+        summary = ConversationHour.__tablename__
+        had_summary = await connection.run_sync(lambda c: inspect(c).has_table(summary))
         await connection.run_sync(AnalyticsBase.metadata.create_all)
+        if not had_summary:
+            async with AsyncSession(bind=connection) as session:
+                await rollups.rebuild(session)
+                await session.flush()
 
 
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

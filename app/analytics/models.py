@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -109,3 +109,33 @@ class TurnCursor(AnalyticsBase):
     user_at: Mapped[float | None] = mapped_column(Float)
     last_action: Mapped[str | None] = mapped_column(String(64))
     service_code: Mapped[str | None] = mapped_column(String(32))
+
+
+class ConversationHour(AnalyticsBase):
+    """The dashboard's summary of ``turns``: one row per conversation, UTC hour,
+    province, channel and service, with its turns counted per outcome.
+
+    Kept by the writers in the transaction that changes the turns
+    (``rollups.RollupDelta``) and rebuilt from ``turns`` by ``python -m
+    app.analytics rollups``. The conversation stays in the key because the
+    dashboard counts distinct conversations, which sums of counts cannot
+    give; a conversation rarely spans more than one or two rows, so a scan
+    reads about a third of the rows of ``turns`` and none of their texts.
+    Absent province and service are stored as '' (keys cannot be NULL) and
+    read back as NULL. Deleting a conversation deletes its rows.
+    """
+
+    __tablename__ = "rollup_conversation_hours"
+    __table_args__ = (Index("ix_rollup_conversation_hours_province_hour", "province_code", "hour"),)
+
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True, index=True)
+    province_code: Mapped[str] = mapped_column(String(2), primary_key=True, default="")
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True, default="unknown")
+    service_code: Mapped[str] = mapped_column(String(32), primary_key=True, default="")
+    turns: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    asked_back: Mapped[int] = mapped_column(Integer, default=0)
+    fallback: Mapped[int] = mapped_column(Integer, default=0)
+    handoff: Mapped[int] = mapped_column(Integer, default=0)

@@ -13,15 +13,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.analytics import outcomes
+from app.analytics.rollups import Contribution, RollupDelta, contribution
 from app.analytics.models import CHANNELS, Conversation, Feedback, Handoff, Turn, TurnCursor
-from common.privacy import redact_event
+from common.privacy import Finding, redact_event
 from nlp import names
 
 FEEDBACK_RATINGS = {"utter_feedback_positive": 1, "utter_feedback_negative": -1}
@@ -40,6 +45,40 @@ def message_id(event: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+class FindingsCache:
+    """``names.find_all`` remembered per text, for the texts citizens send again and again.
+
+    The same question ("ทำพาสปอร์ตที่ไหน") arrives thousands of times and NER
+    costs most of a user event's redaction. The findings are spans, not text,
+    and the key is a digest under a key made at start and never stored, so
+    the cache holds nothing personal; the answer is the one ``find`` gives,
+    so redaction finds exactly what it found without the cache.
+    """
+
+    def __init__(self, find: Callable[[str], list[Finding]], size: int = 20_000) -> None:
+        self.find = find
+        self.size = size
+        self._key = secrets.token_bytes(32)
+        self._found: OrderedDict[bytes, list[Finding]] = OrderedDict()
+
+    def __call__(self, text: str) -> list[Finding]:
+        digest = hashlib.blake2b(text.encode("utf-8"), key=self._key, digest_size=20).digest()
+        found = self._found.get(digest)
+        if found is not None:
+            self._found.move_to_end(digest)
+            return list(found)
+        found = self.find(text)
+        self._found[digest] = list(found)
+        if len(self._found) > self.size:
+            self._found.popitem(last=False)
+        return found
+
+
+@lru_cache(maxsize=1)
+def _find() -> FindingsCache:
+    return FindingsCache(names.find_all)
+
+
 def redact(event: dict[str, Any]) -> dict[str, Any]:
     """The event with nothing personal left: names via NER in what citizens typed.
 
@@ -48,7 +87,7 @@ def redact(event: dict[str, Any]) -> dict[str, Any]:
     stands without the context that gave it away. Every other string loses
     the shapes (the bot's own texts hold no citizen's prose).
     """
-    return redact_event(event, find=names.find_all)
+    return redact_event(event, find=_find())
 
 
 def _at(timestamp: Any) -> datetime:
@@ -93,6 +132,8 @@ class Projector:
         self.conversations: dict[str, Conversation] = {}
         self.cursors: dict[str, TurnCursor] = {}
         self.turns: dict[str, Turn] = {}
+        # What each touched turn contributed to the summary before this batch.
+        self.before: dict[str, Contribution] = {}
 
     async def preload(self, events: list[dict[str, Any]]) -> None:
         keys = {str(e["sender_id"])[:64] for e in events if isinstance(e.get("sender_id"), str) and e["sender_id"]}
@@ -106,7 +147,18 @@ class Projector:
         wanted |= {t for e in events if (t := turn_id_of(e))}
         if wanted:
             for turn in await self.session.scalars(select(Turn).where(Turn.id.in_(wanted))):
-                self.turns[turn.id] = turn
+                self._loaded(turn)
+
+    def _loaded(self, turn: Turn) -> None:
+        self.turns[turn.id] = turn
+        self.before.setdefault(turn.id, contribution(turn))
+
+    def rollup_delta(self) -> RollupDelta:
+        """What this batch changed in the summary table (``rollups``)."""
+        delta = RollupDelta()
+        for turn_id, before in self.before.items():
+            delta.change(before, contribution(self.turns[turn_id]))
+        return delta
 
     async def apply(self, event: dict[str, Any]) -> None:
         key = event.get("sender_id")
@@ -173,6 +225,7 @@ class Projector:
         )
         self.session.add(turn)
         self.turns[turn.id] = turn
+        self.before[turn.id] = None
         conversation.turns = (conversation.turns or 0) + 1
         cursor.turn_id, cursor.user_at, cursor.last_action = turn.id, float(event.get("timestamp") or 0), None
         if service:
@@ -185,7 +238,7 @@ class Projector:
         if turn is None:  # not preloaded: a cursor changed by another writer meanwhile
             turn = await self.session.get(Turn, cursor.turn_id)
             if turn is not None:
-                self.turns[turn.id] = turn
+                self._loaded(turn)
         return turn
 
     async def _bot(self, conversation: Conversation, cursor: TurnCursor, event: dict[str, Any]) -> None:

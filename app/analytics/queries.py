@@ -8,7 +8,12 @@ province than the scope allows raises ``ForbiddenError``.
 
 Times are stored in UTC; days, hours and weekdays are counted in the
 dashboard's time zone (Asia/Bangkok by default, which has no daylight saving,
-so SQLite can shift by a fixed offset). PostgreSQL computes percentiles with
+so SQLite can shift by a fixed offset). Counts of turns and conversations
+are read from the summary table ``rollup_conversation_hours`` (``rollups``)
+when it answers exactly: a range on whole UTC hours (every range of local
+days in a zone a whole number of hours from UTC); otherwise, and with
+``use_rollups=False``, from ``turns``. Both give the same figures (a test
+compares them). PostgreSQL computes percentiles with
 ``percentile_cont``; SQLite, which has none, reads the two neighbouring
 values by offset and interpolates the same way, so both backends agree.
 """
@@ -25,7 +30,7 @@ from sqlalchemy import Integer, Select, and_, case, cast, exists, func, literal,
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.analytics.models import Conversation, Feedback, Handoff, Turn
+from app.analytics.models import Conversation, ConversationHour, Feedback, Handoff, Turn
 from app.errors import ForbiddenError, ValidationError
 
 OUTCOMES = ("answered", "asked_back", "fallback", "handoff")
@@ -104,13 +109,14 @@ def _bound(session: AsyncSession, value: datetime) -> datetime:
 
 
 def _conditions(
-    session: AsyncSession, model: type[Turn] | type[Feedback], filters: Filter
+    session: AsyncSession, model: type[Turn] | type[Feedback] | type[ConversationHour], filters: Filter
 ) -> list[ColumnElement[bool]]:
+    at = model.hour if model is ConversationHour else model.at  # type: ignore[union-attr]
     conditions: list[ColumnElement[bool]] = []
     if filters.since is not None:
-        conditions.append(model.at >= _bound(session, filters.since))
+        conditions.append(at >= _bound(session, filters.since))
     if filters.until is not None:
-        conditions.append(model.at < _bound(session, filters.until))
+        conditions.append(at < _bound(session, filters.until))
     if filters.province_code is not None:
         conditions.append(model.province_code == filters.province_code)
     if filters.channel is not None:
@@ -118,6 +124,25 @@ def _conditions(
     if filters.service_code is not None:
         conditions.append(model.service_code == filters.service_code)
     return conditions
+
+
+def _uses_summary(filters: Filter, use_rollups: bool) -> bool:
+    """Whether the hourly summary answers ``filters`` exactly (see the module's docstring)."""
+    if not use_rollups:
+        return False
+    for value in (filters.since, filters.until):
+        utc = value.astimezone(timezone.utc) if value is not None else None
+        if utc is not None and (utc.minute, utc.second, utc.microsecond) != (0, 0, 0):
+            return False
+    offset = ZoneInfo(filters.timezone).utcoffset(filters.since or datetime.now(timezone.utc))
+    return (offset or timedelta()).total_seconds() % 3600 == 0
+
+
+def _turn_count(session: AsyncSession, filters: Filter, summary: bool) -> tuple[Any, list[ColumnElement[bool]]]:
+    """The expression counting turns and the conditions, on the summary or on ``turns``."""
+    if summary:
+        return func.coalesce(func.sum(ConversationHour.turns), 0), _conditions(session, ConversationHour, filters)
+    return func.count(), _conditions(session, Turn, filters)
 
 
 def _sqlite_shift(filters: Filter) -> str:
@@ -160,20 +185,24 @@ async def _rows(session: AsyncSession, query: Select[Any]) -> list[Row]:
 
 
 async def volume(
-    session: AsyncSession, filters: Filter, scope: Scope, *, bucket: Bucket = "day"
+    session: AsyncSession, filters: Filter, scope: Scope, *, bucket: Bucket = "day",
+    use_rollups: bool = True,
 ) -> list[Row]:
     """Turns and conversations per local day or hour, oldest first."""
     if bucket not in ("day", "hour"):
         raise ValidationError(f"bucket must be day or hour, not {bucket!r}")
     filters = scope.apply(filters)
-    period = _local_text(session, Turn.at, filters, bucket).label("period")
+    summary = _uses_summary(filters, use_rollups)
+    model: Any = ConversationHour if summary else Turn
+    period = _local_text(session, model.hour if summary else Turn.at, filters, bucket).label("period")
+    turns, conditions = _turn_count(session, filters, summary)
     query = (
         select(
             period,
-            func.count().label("turns"),
-            func.count(func.distinct(Turn.conversation_id)).label("conversations"),
+            turns.label("turns"),
+            func.count(func.distinct(model.conversation_id)).label("conversations"),
         )
-        .where(*_conditions(session, Turn, filters))
+        .where(*conditions)
         .group_by(period)
         .order_by(period)
     )
@@ -181,18 +210,24 @@ async def volume(
 
 
 async def _volume_by(
-    session: AsyncSession, filters: Filter, scope: Scope, column: Any, name: str
+    session: AsyncSession, filters: Filter, scope: Scope, name: str, use_rollups: bool
 ) -> list[Row]:
     filters = scope.apply(filters)
+    summary = _uses_summary(filters, use_rollups)
+    model: Any = ConversationHour if summary else Turn
+    column = getattr(model, name)
+    if summary and name != "channel":
+        column = func.nullif(column, "")  # the summary keeps "not known" as ''
+    turns, conditions = _turn_count(session, filters, summary)
     query = (
         select(
             column.label(name),
-            func.count().label("turns"),
-            func.count(func.distinct(Turn.conversation_id)).label("conversations"),
+            turns.label("turns"),
+            func.count(func.distinct(model.conversation_id)).label("conversations"),
         )
-        .where(*_conditions(session, Turn, filters))
+        .where(*conditions)
         .group_by(column)
-        .order_by(func.count().desc(), column.asc().nulls_last())
+        .order_by(turns.desc(), column.asc().nulls_last())
     )
     rows = await _rows(session, query)
     total = sum(r["turns"] for r in rows)
@@ -201,28 +236,37 @@ async def _volume_by(
     return rows
 
 
-async def volume_by_channel(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+async def volume_by_channel(
+    session: AsyncSession, filters: Filter, scope: Scope, *, use_rollups: bool = True
+) -> list[Row]:
     """Turns and conversations per channel, busiest first."""
-    return await _volume_by(session, filters, scope, Turn.channel, "channel")
+    return await _volume_by(session, filters, scope, "channel", use_rollups)
 
 
-async def volume_by_province(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+async def volume_by_province(
+    session: AsyncSession, filters: Filter, scope: Scope, *, use_rollups: bool = True
+) -> list[Row]:
     """Turns and conversations per province (``None``: not known), busiest first."""
-    return await _volume_by(session, filters, scope, Turn.province_code, "province_code")
+    return await _volume_by(session, filters, scope, "province_code", use_rollups)
 
 
-async def volume_by_service(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+async def volume_by_service(
+    session: AsyncSession, filters: Filter, scope: Scope, *, use_rollups: bool = True
+) -> list[Row]:
     """Turns and conversations per service (``None``: no service), busiest first."""
-    return await _volume_by(session, filters, scope, Turn.service_code, "service_code")
+    return await _volume_by(session, filters, scope, "service_code", use_rollups)
 
 
 async def top_intents(
-    session: AsyncSession, filters: Filter, scope: Scope, *, limit: int = 20
+    session: AsyncSession, filters: Filter, scope: Scope, *, limit: int = 20, use_rollups: bool = True
 ) -> list[Row]:
     """The most frequent intents with their share of turns and mean confidence."""
     filters = scope.apply(filters)
     conditions = _conditions(session, Turn, filters)
-    total = await session.scalar(select(func.count()).select_from(Turn).where(*conditions))
+    summary = _uses_summary(filters, use_rollups)
+    turns, total_conditions = _turn_count(session, filters, summary)
+    total = await session.scalar(
+        select(turns).select_from(ConversationHour if summary else Turn).where(*total_conditions))
     query = (
         select(
             Turn.intent.label("intent"),
@@ -242,36 +286,53 @@ async def top_intents(
     return rows
 
 
-async def outcomes(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+async def outcomes(
+    session: AsyncSession, filters: Filter, scope: Scope, *, use_rollups: bool = True
+) -> list[Row]:
     """Turns answered, asked back, fallen back and handed off, with their rates."""
     filters = scope.apply(filters)
-    query = (
-        select(Turn.outcome, func.count().label("turns"))
-        .where(*_conditions(session, Turn, filters))
-        .group_by(Turn.outcome)
-    )
-    counts = {row.outcome: row.turns for row in await session.execute(query)}
-    total = sum(counts.values())
+    if _uses_summary(filters, use_rollups):
+        sums = [func.coalesce(func.sum(getattr(ConversationHour, o)), 0) for o in ("turns", *OUTCOMES)]
+        found = (await session.execute(
+            select(*sums).where(*_conditions(session, ConversationHour, filters)))).one()
+        total, counts = found[0], dict(zip(OUTCOMES, found[1:], strict=True))
+    else:
+        query = (
+            select(Turn.outcome, func.count().label("turns"))
+            .where(*_conditions(session, Turn, filters))
+            .group_by(Turn.outcome)
+        )
+        counts = {row.outcome: row.turns for row in await session.execute(query)}
+        total = sum(counts.values())
     return [
         {"outcome": outcome, "turns": counts.get(outcome, 0), "rate": _rate(counts.get(outcome, 0), total)}
         for outcome in OUTCOMES
     ]
 
 
-async def containment(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+async def containment(
+    session: AsyncSession, filters: Filter, scope: Scope, *, use_rollups: bool = True
+) -> list[Row]:
     """Conversations the assistant handled alone: at least one answered turn,
     no fallback and no handoff (neither a handoff turn nor a handoff request)."""
     filters = scope.apply(filters)
-    failed = func.max(case((Turn.outcome.in_(("fallback", "handoff")), 1), else_=0))
-    answered = func.max(case((Turn.outcome == "answered", 1), else_=0))
+    if _uses_summary(filters, use_rollups):
+        summary = ConversationHour
+        failed = func.max(case((summary.fallback + summary.handoff > 0, 1), else_=0))
+        answered = func.max(case((summary.answered > 0, 1), else_=0))
+        key, conditions = summary.conversation_id, _conditions(session, ConversationHour, filters)
+    else:
+        failed = func.max(case((Turn.outcome.in_(("fallback", "handoff")), 1), else_=0))
+        answered = func.max(case((Turn.outcome == "answered", 1), else_=0))
+        key, conditions = Turn.conversation_id, _conditions(session, Turn, filters)
     per_conversation = (
         select(
-            Turn.conversation_id.label("conversation_id"),
+            key.label("conversation_id"),
             failed.label("failed"),
             answered.label("answered"),
         )
-        .where(*_conditions(session, Turn, filters))
-        .group_by(Turn.conversation_id)
+        .where(*conditions)
+        .group_by(key)
         .subquery()
     )
     handed_off = exists().where(Handoff.conversation_id == per_conversation.c.conversation_id)
@@ -319,14 +380,18 @@ async def satisfaction_by_province(session: AsyncSession, filters: Filter, scope
     return await _satisfaction_by(session, filters, scope, Feedback.province_code, "province_code")
 
 
-async def busiest_hours(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+async def busiest_hours(
+    session: AsyncSession, filters: Filter, scope: Scope, *, use_rollups: bool = True
+) -> list[Row]:
     """Turns per local weekday (Monday 0) and hour; only cells with turns."""
     filters = scope.apply(filters)
-    weekday, hour = _local_weekday_hour(session, Turn.at, filters)
+    summary = _uses_summary(filters, use_rollups)
+    weekday, hour = _local_weekday_hour(session, ConversationHour.hour if summary else Turn.at, filters)
     weekday, hour = weekday.label("weekday"), hour.label("hour")
+    turns, conditions = _turn_count(session, filters, summary)
     query = (
-        select(weekday, hour, func.count().label("turns"))
-        .where(*_conditions(session, Turn, filters))
+        select(weekday, hour, turns.label("turns"))
+        .where(*conditions)
         .group_by(weekday, hour)
         .order_by(weekday, hour)
     )

@@ -20,7 +20,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from app.analytics import tracker
-from app.analytics.models import Conversation, Feedback, Handoff, ProcessedMessage, Turn, TurnCursor
+from app.analytics.models import (
+    Conversation,
+    ConversationHour,
+    Feedback,
+    Handoff,
+    ProcessedMessage,
+    Turn,
+    TurnCursor,
+)
 from app.kb.models.feedback import Feedback as KbFeedback
 
 
@@ -121,7 +129,7 @@ async def delete_everywhere(stores: Stores, keys: list[str]) -> dict[str, int]:
         async with stores.analytics() as session, session.begin():
             # Children first: on SQLite the cascade needs foreign keys on, which
             # a connection opened elsewhere may not have.
-            for model in (Turn, Feedback, Handoff, TurnCursor):
+            for model in (Turn, Feedback, Handoff, TurnCursor, ConversationHour):
                 await session.execute(delete(model).where(model.conversation_id == key))
             counts["analytics_conversations"] += (await session.execute(
                 delete(Conversation).where(Conversation.id == key))).rowcount
@@ -160,7 +168,7 @@ async def apply_retention(stores: Stores, days: int, now: datetime | None = None
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
     async with stores.analytics() as session, session.begin():
         old = select(Conversation.id).where(Conversation.ended_at < cutoff)
-        for model in (Turn, Feedback, Handoff, TurnCursor):
+        for model in (Turn, Feedback, Handoff, TurnCursor, ConversationHour):
             await session.execute(delete(model).where(model.conversation_id.in_(old)))
         conversations = (await session.execute(
             delete(Conversation).where(Conversation.ended_at < cutoff))).rowcount

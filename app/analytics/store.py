@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from app.analytics.models import ProcessedMessage
@@ -59,7 +59,11 @@ async def apply_batch(sessions: async_sessionmaker, messages: Sequence[Message],
         await projector.preload(events)
         now = datetime.now(timezone.utc)
         with session.no_autoflush:
-            for message, event in zip(todo, events):
+            for event in events:
                 await projector.apply(event)
-                session.add(ProcessedMessage(message_id=message.id, processed_at=now))
+        await session.flush()  # the summary's rows reference the conversations
+        await projector.rollup_delta().write(session)
+        if todo:  # one multi-row INSERT, not an ORM object per message
+            await session.execute(insert(ProcessedMessage),
+                                  [{"message_id": m.id, "processed_at": now} for m in todo])
     return len(todo)

@@ -78,6 +78,9 @@ class Worker:
             stop.cancel()
         deadline = asyncio.get_running_loop().time() + self.batch_wait
         while len(batch) < self.batch_size:
+            if not self._pending.empty():  # what the prefetch already holds, without a timer each
+                batch.append(self._pending.get_nowait())
+                continue
             timeout = deadline - asyncio.get_running_loop().time()
             if timeout <= 0:
                 break
@@ -111,10 +114,34 @@ class Worker:
                 await incoming.reject(requeue=False)
         # After the commit. If the channel died meanwhile the broker redelivers
         # these on the new one; processed_messages recognises them.
-        for incoming in batch:
-            if incoming not in rejected:
-                with contextlib.suppress(Exception):
-                    await incoming.ack()
+        await _ack_all([m for m in batch if m not in rejected])
+
+
+async def _ack_all(messages: list[AbstractIncomingMessage]) -> None:
+    """Acknowledge ``messages``: one ``multiple`` ack per channel where they are all it holds.
+
+    A channel delivers in tag order and the batch is taken from the front of
+    what it delivered, so on each channel every unsettled tag up to the
+    batch's highest is in the batch, unless the channel was reopened (tags
+    start again) or a tag is missing; then each is acknowledged alone.
+    """
+    by_channel: dict[int, list[AbstractIncomingMessage]] = {}
+    for message in messages:
+        try:
+            channel = id(message.channel)
+        except Exception:  # noqa: BLE001 - closed: the broker redelivers it, processed_messages skips it
+            continue
+        by_channel.setdefault(channel, []).append(message)
+    for group in by_channel.values():
+        tags = sorted(m.delivery_tag or 0 for m in group)
+        last = max(group, key=lambda m: m.delivery_tag or 0)
+        if tags and tags[0] > 0 and tags == list(range(tags[0], tags[0] + len(tags))):
+            with contextlib.suppress(Exception):
+                await last.ack(multiple=True)
+                continue
+        for message in group:
+            with contextlib.suppress(Exception):
+                await message.ack()
 
 
 async def run_worker(sessions: async_sessionmaker, amqp_url: str, queue: str, **kwargs: object) -> None:

@@ -100,6 +100,8 @@ async def seed_analytics(engine: AsyncEngine) -> None:
     """Create the analytics tables on ``engine`` and write the rows above."""
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
+    from app.analytics import rollups
+
     async with engine.begin() as connection:
         await connection.run_sync(AnalyticsBase.metadata.create_all)
     conversations, turns, feedback, handoffs = rows()
@@ -107,6 +109,9 @@ async def seed_analytics(engine: AsyncEngine) -> None:
         session.add_all(conversations)
         await session.flush()
         session.add_all([*turns, *feedback, *handoffs])
+        await session.flush()
+        # Written past the projector, as a bulk load is: the summary is rebuilt.
+        await rollups.rebuild(session)
         await session.commit()
 
 
