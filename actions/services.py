@@ -86,9 +86,6 @@ POPULAR_SERVICES = (
 POPULAR_LIMIT = 5
 # The office types whose offices the knowledge base lists (generated from geography).
 OFFICE_TYPES_WITH_RECORDS = (*DISTRICT_OFFICE_TYPES, *PROVINCE_OFFICE_TYPES)
-# Services that pay money although the knowledge base has no verified amount
-# (data/kb/SOURCES.md): "how much a month" names who knows instead of a fee.
-PAYS_WITHOUT_VERIFIED_AMOUNT = ("state_welfare_card",)
 # The driving licence's two variants: the licence_type entity "temporary"
 # (ใบขับขี่ชั่วคราว) means getting one unless the citizen is renewing it.
 NEW_LICENCE, LICENCE_RENEWAL = "driving_licence_new", "driving_licence_renewal"
@@ -190,7 +187,7 @@ async def where_lines(kb: KnowledgeBase, service: Service) -> list[str]:
 
 
 def pays_benefits(service: Service) -> bool:
-    return service.benefits is not None or service.code in PAYS_WITHOUT_VERIFIED_AMOUNT
+    return service.benefits is not None
 
 
 def _band_fits(band: dict[str, Any], age: int) -> bool:

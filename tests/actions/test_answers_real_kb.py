@@ -141,13 +141,15 @@ async def test_a_follow_up_on_the_amount_keeps_the_service(real_kb) -> None:
     ]
 
 
-async def test_an_unverified_amount_names_who_knows(real_kb) -> None:
+async def test_the_welfare_card_amount_says_when_it_was_announced_and_who_knows(real_kb) -> None:
     said, _ = await run(
         ActionAnswerService, real_kb,
         tracker("บัตรคนจนได้เงินเดือนละกี่บาท", "ask_amount", {"service": "state_welfare_card"}),
     )
     assert said[0].split("\n")[1] == (
-        "• ไม่มีข้อมูลจำนวนเงินที่ได้รับที่ยืนยันได้ กรุณาสอบถาม กระทรวงการคลัง โทร 1111"
+        "• วงเงินซื้อสินค้าอุปโภคบริโภคที่จำเป็นผ่านบัตร ตามอัตราที่รัฐบาลแถลงผลการประชุมคณะรัฐมนตรีวันที่ 30 ก.ย. 2568 "
+        "(วงเงินอาจเปลี่ยนตามมติคณะรัฐมนตรีแต่ละรอบ ตรวจสอบวงเงินปัจจุบันได้ที่ กระทรวงการคลัง โทร 1111)"
+        ": 300 บาทต่อคนต่อเดือน"
     )
 
 
