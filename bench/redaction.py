@@ -148,7 +148,7 @@ def main() -> None:
                     "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
                     "names_cold_start_s": round(cold_s, 2), "methods": {}}
     held = {f"holdout{n}": (_load(f"holdout{n}_personal.yml"), _load(f"holdout{n}_clean.yml"))
-            for n in ("", "2", "3", "4")}
+            for n in ("", "2", "3", "4", "5")}
     for key, (held_personal, held_clean) in held.items():
         report["messages"][key] = {"personal": len(held_personal), "clean": len(held_clean)}
         report[key] = {name: score(find, held_personal, held_clean) for name, find in methods.items()}
@@ -166,7 +166,8 @@ def main() -> None:
     for key, written in (("holdout", "after tuning; since used for fixes"),
                          ("holdout2", "after the first was used; its first score led to fixes"),
                          ("holdout3", "before the person-word cues; never tuned on"),
-                         ("holdout4", "before the rules for names that are words and romanised names")):
+                         ("holdout4", "before the rules for names that are words and romanised names"),
+                         ("holdout5", "after those rules; first score, never tuned on")):
         counts = report["messages"][key]
         print(f"\n{key}: {counts['personal']} personal, {counts['clean']} clean (written {written})")
         _table(report[key], list(methods))
