@@ -8,6 +8,12 @@ Three sources, each checked against the others because every one alone is noisy:
 3. PyThaiNLP's Thai NER CRF model (``thainer`` 1.5.1, shipped inside the
    package): a PERSON span counts when it holds a known name or a word the
    dictionary does not know, so "คุณช่วยบอกขั้นตอน" (all dictionary words) stays.
+4. Names that are ordinary words (ฟ้า, ส้ม, น้ำ, ทอง) where the sentence says
+   so: "ชื่อ" said of a person (ลูกชื่อฟ้า), "ชื่อเล่น", or a kinship word, a
+   nickname and what a person does (ยายทองอายุ 85).
+5. Romanised names after a title or an introduction (นาย Somchai, Mr.,
+   "my name is", "ชื่อ ...") and passport-style capitals (SOMCHAI JAIDEE),
+   never the English words citizens mix in (LINE, passport, Google Maps).
 
 Everything is loaded lazily, once, from files inside the PyThaiNLP package:
 nothing here asks PyThaiNLP for a corpus it would download (a test runs it with
@@ -484,6 +490,10 @@ have has had get got need want with from by about a an as be if so but me him he
 certificate birth death marriage license licence driving driver car motorcycle tax fee fees baht free
 book booking appointment queue online register registration account login log sign up download upload link
 document documents copy photo picture selfie app store play android iphone ios pc computer phone number
+sir madam officer staff team manager director customer citizen people person mom mum dad son daughter wife
+husband mother father baby kid kids child children friend mall plaza square park market station tower airport
+temple wat thanon khet amphoe tambon changwat mega big icon future fashion island lotus tesco robinson call
+full address pay money wallet express bureau bus train ticket please
 """.split())
 
 
@@ -534,14 +544,34 @@ def _latin_names(text: str) -> list[Finding]:
             taken: list[str] = []
             for part in words[i:i + 3]:
                 lower = part.lower()
-                if lower in _CODE_SWITCH or (lower in english and not title) or not _name_shaped(part):
+                if (lower in _CODE_SWITCH or not _name_shaped(part)
+                        or not title and (lower in english or _ENGLISH_SHAPE.search(lower))):
                     break
                 taken.append(part)
-            if taken and (cued or len(taken) >= 2 and all(w.isupper() for w in taken)):
+            if taken and (cued or _passport_style(words, i, len(taken))):
                 found.append(Finding(pos, pos + len(" ".join(taken)), NAME, 0.7 if cued else 0.6))
                 break
             pos += len(word) + 1
     return found
+
+
+# Endings and letters no romanised Thai name has (IMMIGRATION, PROMPT, AIRPORT).
+_ENGLISH_SHAPE = re.compile(
+    r"(?:tion|sion|ment|ness|ity|ance|ence|ure|ive|ous|port|ght|mpt|ical|ial|ship|ism|ist|ogy|able|ible"
+    r"|ward|less|ful|ery|ory|ary)s?$|[qxz]|ck|wh")
+
+
+def _passport_style(words: list[str], i: int, n: int) -> bool:
+    """Two or three words in capitals with no cue, and no other capitals word glued on.
+
+    "PIYAPONG BOONMA passport expired" is a name; "NON IMMIGRANT VISA" and
+    "OF PROVINCIAL ADMINISTRATION" are English in capitals (the neighbour tells).
+    """
+    taken = words[i:i + n]
+    if n < 2 or not all(w.isupper() and len(w) >= 3 for w in taken):
+        return False
+    neighbours = words[max(0, i - 1):i] + words[i + n:i + n + 1]
+    return not any(w.isupper() for w in neighbours)
 
 
 def _pair_names(doc: _Doc) -> list[Finding]:
