@@ -418,6 +418,35 @@ _PERSON_FOLLOWERS = (
 )
 
 
+# Followers only a person has, for listed names that are also words.
+_STRICT_FOLLOWERS = ("อายุ", "ป่วย", "เสียชีวิต", "เสียแล้ว", "ติดเตียง", "บอกว่า", "บอกให้", "ฝาก", "ข้างบ้าน",
+                     "ไม่สบาย")
+# Listed names that make a kinship word with the cue (แม่เลี้ยง, ลูกบุญธรรม) or
+# name a job people call by (พี่ธุรการ, พี่เสมียน): rare as words, still no names.
+_KIN_COMPOUNDS = frozenset({"เลี้ยง", "บุญธรรม", "เลี้ยงดู", "ธุรการ", "เสมียน", "นิติกร", "จิตรกร", "ทายาท",
+                            "สหาย", "โยธา", "อธิการ", "ตุลาการ", "คณบดี", "ประมุข", "เทคนิค", "เกษตร"})
+# A listed name that is also a word counts only if the word is rare in the Thai
+# National Corpus (PyThaiNLP's tnc_freq): ทองใบ 121, ทองม้วน 33, ประยูร 195
+# against ประธาน 9,779, สมัคร 2,581, เจริญ 6,927 occurrences.
+_RARE_WORD = 400
+
+
+@lru_cache(maxsize=1)
+def _word_counts() -> dict[str, int]:
+    from importlib.resources import files
+
+    counts: dict[str, int] = {}
+    for line in (files("pythainlp.corpus") / "tnc_freq.txt").read_text(encoding="utf-8").splitlines():
+        word, _, count = line.partition("\t")
+        if count.isdigit():
+            counts[word] = int(count)
+    return counts
+
+
+def _word_count(word: str) -> int:
+    return _word_counts().get(word, 0)
+
+
 def _person_before(text: str, at: int) -> bool:
     return text[:at].rstrip(" ").endswith(_PERSON_BEFORE_NAME)
 
@@ -444,13 +473,24 @@ def _word_name(doc: _Doc, cue: re.Match[str]) -> list[Finding]:
         return [Finding(start, start + len(joined), NAME, 0.65)]
     if word not in _NICKNAME_CUES:
         return []
-    for size in range(min(8, len(text) - start), 1, -1):
+    first, _, words, _ = _lists()
+    for size in range(min(12, len(text) - start), 1, -1):
         candidate = text[start:start + size]
-        if candidate not in _NICKNAMES or (candidate in _ANIMALS and word in ("ลูก", "แม่", "พ่อ")):
+        # A listed first name that is also a word (ทองใบ, ดวงใจ) counts too, but
+        # the lists hold many words (ประธาน, อนุบาล, สมัคร, เลี้ยง): so only
+        # four letters or more and only before what a person, not a thing or a
+        # role, does (อายุ, ป่วย, บอก): "ครูอนุบาลที่โรงเรียน", "ลูกสมัครเรียน" stay.
+        listed = (len(candidate) >= 4 and candidate in first and candidate in words and candidate not in stop
+                  and candidate not in _KIN_COMPOUNDS and _word_count(candidate) <= _RARE_WORD)
+        if not (candidate in _NICKNAMES or listed) or (candidate in _ANIMALS and word in ("ลูก", "แม่", "พ่อ")):
             continue
         rest = text[start + size:]
         after = rest.lstrip(" ")
         gap = len(rest) - len(after)
+        if candidate not in _NICKNAMES:
+            if gap <= 1 and after.startswith(_STRICT_FOLLOWERS):
+                return [Finding(start, start + size, NAME, 0.55)]
+            continue
         if (not after and gap <= 1) or (gap <= 1 and after.startswith(_PERSON_FOLLOWERS)) or (
                 gap == 1 and after[:1].isdigit()):
             return [Finding(start, start + size, NAME, 0.6)]
@@ -470,7 +510,9 @@ _LATIN_TITLE = re.compile(
 _LATIN_INTRO = re.compile(
     r"(?:ชื่อ[\u0E00-\u0E7F\-]{0,24}|สะกด(?:ชื่อ)?(?:ว่า)?|นามสกุล|สกุล"
     r"|(?<![A-Za-z])(?i:(?:my\s+)?name(?:\s+is|'s)?|(?:given|first|last|family|middle)\s+name|surname"
-    r"|dear|i\s+am|i'm|this\s+is))\s*[:：]?\s*$")
+    r"|dear|i\s+am|i'm|this\s+is|my\s+(?:wife|husband|son|daughter|mother|mom|mum|father|dad|friend|brother"
+    r"|sister|grandmother|grandfather|grandma|grandpa|child|baby|uncle|aunt|niece|nephew|partner"
+    r"|girlfriend|boyfriend|fianc[eé]e?|cousin|grandson|granddaughter|neighbou?r)))\s*[:：,]?\s*$")
 # Person words a romanised name may follow in Thai (ลูก Thanakrit, ผม Chatree).
 _LATIN_PERSON = re.compile(
     "(?:" + "|".join(sorted(_NICKNAME_CUES | {"ผม", "หนู", "ฉัน", "ดิฉัน", "ผู้รับมอบอำนาจ", "ผู้ปกครอง",
@@ -614,6 +656,8 @@ def warm_up() -> None:
     Call it where a process starts (the worker, the Rasa server's tracker store).
     """
     find_all("ทดสอบ นายสมชาย ใจดี")
+    _english_words()
+    _word_counts()
 
 
 def find_names(text: str, *, engine: str = "cues+lists+ner") -> list[Finding]:
