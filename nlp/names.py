@@ -8,6 +8,12 @@ Three sources, each checked against the others because every one alone is noisy:
 3. PyThaiNLP's Thai NER CRF model (``thainer`` 1.5.1, shipped inside the
    package): a PERSON span counts when it holds a known name or a word the
    dictionary does not know, so "คุณช่วยบอกขั้นตอน" (all dictionary words) stays.
+4. Names that are ordinary words (ฟ้า, ส้ม, น้ำ, ทอง) where the sentence says
+   so: "ชื่อ" said of a person (ลูกชื่อฟ้า), "ชื่อเล่น", or a kinship word, a
+   nickname and what a person does (ยายทองอายุ 85).
+5. Romanised names after a title or an introduction (นาย Somchai, Mr.,
+   "my name is", "ชื่อ ...") and passport-style capitals (SOMCHAI JAIDEE),
+   never the English words citizens mix in (LINE, passport, Google Maps).
 
 Everything is loaded lazily, once, from files inside the PyThaiNLP package:
 nothing here asks PyThaiNLP for a corpus it would download (a test runs it with
@@ -35,7 +41,8 @@ ENGINES = ("cues+lists", "cues+lists+ner")
 # name; "คุณ" and "ชื่อ" are weak (คุณภาพ, เปลี่ยนชื่อ) and need more evidence.
 _STRONG_CUES = ("นางสาว", "น.ส.", "นส.", "นาง", "นาย", "ด.ช.", "ด.ญ.", "ดช.", "ดญ.", "เด็กชาย",
                 "เด็กหญิง", "ดร.", "นพ.", "พญ.", "ผศ.", "รศ.", "ร.ต.อ.", "พ.ต.อ.", "จ.ส.อ.")
-_WEAK_CUES = ("ชื่อ-นามสกุล", "ชื่อ-สกุล", "ชื่อจริง", "ชื่อว่า", "ชื่อเก่า", "ชื่อเดิม", "ชื่อใหม่", "ชื่อ",
+_WEAK_CUES = ("ชื่อ-นามสกุล", "ชื่อ-สกุล", "ชื่อจริง", "ชื่อว่า", "ชื่อเก่า", "ชื่อเดิม", "ชื่อใหม่", "ชื่อเล่นว่า",
+              "ชื่อเล่น", "ชื่อ",
               "คุณ", "ดิฉัน", "ข้าพเจ้า", "กระผม")
 # Cues after which a family name stands alone ("นามสกุล วงศ์สวัสดิ์").
 _SURNAME_CUES = ("นามสกุล", "สกุล")
@@ -280,7 +287,8 @@ def _cue_names(doc: _Doc, ner: list[tuple[int, int]]) -> list[Finding]:
             if not tokens:
                 # A first name that is also a word (มานี, มาลี) followed by a surname:
                 # "ชื่อ มานี ทองประเสริฐ". Only where the cue says a name comes.
-                found.extend(_word_then_surname(doc, start, cue.group("cue")))
+                by_surname = _word_then_surname(doc, start, cue.group("cue"))
+                found.extend(by_surname or _word_name(doc, cue))
                 continue
             joined = "".join(tokens)
             by_ner = any(a < max(end, start + 1) and start < b for a, b in ner)
@@ -293,6 +301,7 @@ def _cue_names(doc: _Doc, ner: list[tuple[int, int]]) -> list[Finding]:
                 with_surname = _surname_after(doc, end) > end
                 if not (joined in first and (joined not in words or by_ner or with_surname)
                         or joined in family and with_surname):
+                    found.extend(_word_name(doc, cue))
                     continue
                 found.append(Finding(start, _surname_after(doc, end), NAME, 0.7))
                 continue
@@ -335,6 +344,278 @@ def _word_then_surname(doc: _Doc, start: int, cue: str) -> list[Finding]:
     return []
 
 
+# --- Names that are ordinary words: ฟ้า, ส้ม, น้ำ, ทอง, พร ... -------------------
+#
+# A word is a name only where the sentence says so. Two kinds of evidence:
+# 1. "ชื่อ" said of a person (ลูกชื่อฟ้า, ภรรยาชื่อน้ำ, ชื่อเล่นดาว): whatever short
+#    word follows, up to a particle, a space or a word that starts the rest of
+#    the sentence, unless it is a word said *about* a name (ซ้ำ, หาย, เต็ม ...).
+# 2. A kinship or person word, then a word people use as a nickname, then a
+#    word a person does (อายุ, ป่วย, บอก, ฝาก, ที่ ...): ยายทองอายุ 85, คุณพรที่
+#    อำเภอ. The nickname list holds nouns only; adjectives and numbers people
+#    also take as nicknames (เล็ก, โต, ใหม่, หนึ่ง) read as "the small child",
+#    "the new one" after ลูก or พี่, so they are left out on purpose.
+
+# Cues after which "ชื่อ" is about a person, read backwards from the cue.
+_PERSON_BEFORE_NAME = tuple(sorted(frozenset(_KIN_CUES + _PERSON_CUES) - {"คือ"} | {
+    "ฉัน", "เรา", "ดิฉัน", "กระผม", "ข้าพเจ้า", "หลานสาว", "หลานชาย", "คนเล็ก", "คนโต", "คนกลาง",
+    "ผู้ปกครอง", "ผู้รับมอบอำนาจ", "เจ้าบ้าน", "ผู้ตาย", "ผู้เสียชีวิต", "ผู้ป่วย", "เด็ก", "ทารก",
+    "ลูกค้า", "คุณแม่", "คุณพ่อ", "เจ้าหน้าที่", "พนักงาน", "ผู้หญิง", "ผู้ชาย", "ผู้สูงอายุ",
+}, key=len, reverse=True))
+_NAME_WORD_CUES = frozenset({"ชื่อ", "ชื่อว่า", "ชื่อจริง", "ชื่อเล่น", "ชื่อเล่นว่า"})
+# Words said about a name, not names: ผมชื่อซ้ำ, ลูกชื่อหายจากทะเบียน, ชื่อเต็ม.
+_ABOUT_A_NAME = frozenset({
+    "ซ้ำ", "เหมือน", "หาย", "ผิด", "ถูก", "ตรง", "แปลก", "ยาว", "สั้น", "เต็ม", "ย่อ", "กลาง", "เพราะ",
+    "ตกหล่น", "ตก", "หล่น", "คน", "คนละ", "ซ้ำกัน", "เดียวกัน", "เดียว", "อะไร", "ไร", "ใคร", "เปลี่ยน",
+    "แก้", "แก้ไข", "สะกด", "ขึ้น", "อยู่", "มี", "ไม่", "ยัง", "ตาม", "เป็น", "บน", "ใน", "ภาษา",
+    "บัตร", "บ้าน", "ร้าน", "บริษัท", "หมู่บ้าน", "โครงการ", "ผู้ใช้", "เว็บ", "แอป", "ไฟล์", "เพจ",
+    "ไลน์", "เฟซบุ๊ก", "เฟส", "อีเมล", "บัญชี", "ถนน", "ซอย", "ตำบล", "อำเภอ", "จังหวัด", "วัด",
+    "โรงเรียน", "โรงพยาบาล", "สถานที่", "สินค้า", "ลูก", "ตัว", "ดี", "สวย", "มงคล",
+})
+# Animals people take as nicknames; after ลูก, แม่, พ่อ they are a young or a
+# parent animal (ลูกหมู, แม่ไก่), so there they never count.
+_ANIMALS = frozenset({
+    "นก", "ปลา", "ปู", "กุ้ง", "หมู", "ไก่", "แมว", "หมี", "กบ", "เต่า", "ม้า", "ช้าง", "กวาง",
+    "ต่าย", "กระต่าย", "ปลาวาฬ", "โลมา", "เป็ด", "ห่าน", "แพะ", "หมา", "วัว", "ควาย",
+})
+_NICKNAMES = frozenset({
+    # sky, water, land
+    "ฟ้า", "ฝน", "เมฆ", "ดาว", "เดือน", "ตะวัน", "น้ำ", "ทะเล", "ภู", "ภูผา", "ลม", "หมอก", "น้ำฝน",
+    "น้ำค้าง", "รุ้ง", "ฟ้าใส", "ต้น", "ต้นน้ำ", "ต้นข้าว", "ข้าว", "ข้าวหอม", "ข้าวฟ่าง", "ข้าวปุ้น",
+    "ปลายฟ้า", "ดิน", "ผา", "ธาร", "ทราย", "หิน", "ใบบัว", "ใบเตย", "เตย", "ใบไม้", "ใบข้าว",
+    # gems and metals
+    "เพชร", "พลอย", "ทอง", "เงิน", "แก้ว", "มุก", "ทับทิม", "หยก", "นิล", "บุษบา", "อำพัน",
+    # flowers, fruit, food
+    "มะลิ", "ชบา", "กุหลาบ", "บัว", "พิกุล", "ลำดวน", "จำปา", "จำปี", "ดาวเรือง", "กล้วยไม้",
+    "ส้ม", "ส้มโอ", "มะนาว", "มะปราง", "ชมพู่", "ลำไย", "ลิ้นจี่", "มังคุด", "แตงโม", "แตงกวา",
+    "กล้วย", "ขนุน", "มะม่วง", "ตาล", "อ้อย", "ขิง", "พริก", "แป้ง", "ขนม", "ขนมปัง", "น้ำตาล",
+    "น้ำผึ้ง", "น้ำหวาน", "ไอติม", "ข้าวตู", "ข้าวโอ๊ต", "ข้าวปั้น", "คุกกี้", "เค้ก", "มะขาม",
+    "ส้มจี๊ด", "องุ่น", "สตรอว์เบอร์รี", "เชอร์รี่", "ลูกหว้า", "ลูกตาล", "ฝ้าย", "ไหมพรม",
+} | _ANIMALS | {
+    # colours
+    "แดง", "ดำ", "ขาว", "เขียว", "ชมพู", "ม่วง", "เหลือง",
+    # blessings
+    "บุญ", "พร", "ชัย", "โชค", "ลาภ", "สุข", "ศรี", "ขวัญ", "ขวัญใจ", "ขวัญข้าว", "เอก", "โท",
+    "ปราง", "แพร", "แพรว", "ปลื้ม", "อิ่ม", "เอม", "แจ่ม", "เด่น", "ยอด", "มิ่ง", "จันทร์",
+    # English nicknames written in Thai
+    "ตุ๊กตา", "กอล์ฟ", "เบียร์", "แบงค์", "แบงก์", "บอล", "มิ้นท์", "มิ้น", "ไอซ์", "ครีม", "ฟิล์ม", "ปาล์ม",
+    "เฟิร์น", "แนน", "จอย", "แอน", "บิว", "มิว", "ตูน", "ป๊อป", "แม็ก", "เจน", "บีม", "นัท", "พีช",
+    "บุ๊ค", "บุ๊ก", "ปอนด์", "เบล", "เค้ก", "ป๊อก", "ออย", "อาร์ม", "เฟรม", "กิ๊ฟ", "กิ๊บ", "โบว์",
+})
+# Kinship and person words a nickname follows directly (not ผม, หนู, คือ: ผมแดง
+# is red hair, คือน้ำ starts a sentence).
+_NICKNAME_CUES = frozenset(_KIN_CUES) | {
+    "คุณ", "แม่", "พ่อ", "ลูก", "ลูกสาว", "ลูกชาย", "สามี", "ภรรยา", "แฟน", "เพื่อน", "หลาน",
+    "พี่สาว", "พี่ชาย", "น้องสาว", "น้องชาย", "ครู", "หมอ", "กำนัน", "ผู้ใหญ่", "ผู้ใหญ่บ้าน", "ปลัด",
+}
+# What a person does next in a request: ยายทองอายุ 85, พี่แก้วฝากถาม, คุณพรที่อำเภอ.
+# Not ไม่, ได้, ก็, ให้: "พ่อเงินไม่พอ" is about money.
+_PERSON_FOLLOWERS = (
+    "อายุ", "ป่วย", "เสีย", "บอก", "ฝาก", "จะ", "ที่", "ข้างบ้าน", "เป็น", "อยู่", "เกิด", "ลูก", "หลาน",
+    "ไป", "มา", "ยัง", "ต้องการ", "อยาก", "ขอ", "โทร", "เบอร์", "เลข", "ค่ะ", "ครับ", "คะ", "นะ", "จ้า",
+    "แต่งงาน", "ทำงาน", "เรียน", "ได้รับ", "ถาม", "แจ้ง", "สอบ", "ย้าย", "ตั้งท้อง", "ท้อง", "คลอด",
+    "เพิ่ง", "กำลัง", "เคย", "ต้อง", "ติดเตียง", "พิการ", "ตาย", "ทำ", "ไม่สบาย", "เข้า", "ออก",
+)
+
+
+# Followers only a person has, for listed names that are also words.
+_STRICT_FOLLOWERS = ("อายุ", "ป่วย", "เสียชีวิต", "เสียแล้ว", "ติดเตียง", "บอกว่า", "บอกให้", "ฝาก", "ข้างบ้าน",
+                     "ไม่สบาย")
+# Listed names that make a kinship word with the cue (แม่เลี้ยง, ลูกบุญธรรม) or
+# name a job people call by (พี่ธุรการ, พี่เสมียน): rare as words, still no names.
+_KIN_COMPOUNDS = frozenset({"เลี้ยง", "บุญธรรม", "เลี้ยงดู", "ธุรการ", "เสมียน", "นิติกร", "จิตรกร", "ทายาท",
+                            "สหาย", "โยธา", "อธิการ", "ตุลาการ", "คณบดี", "ประมุข", "เทคนิค", "เกษตร"})
+# A listed name that is also a word counts only if the word is rare in the Thai
+# National Corpus (PyThaiNLP's tnc_freq): ทองใบ 121, ทองม้วน 33, ประยูร 195
+# against ประธาน 9,779, สมัคร 2,581, เจริญ 6,927 occurrences.
+_RARE_WORD = 400
+
+
+@lru_cache(maxsize=1)
+def _word_counts() -> dict[str, int]:
+    from importlib.resources import files
+
+    counts: dict[str, int] = {}
+    for line in (files("pythainlp.corpus") / "tnc_freq.txt").read_text(encoding="utf-8").splitlines():
+        word, _, count = line.partition("\t")
+        if count.isdigit():
+            counts[word] = int(count)
+    return counts
+
+
+def _word_count(word: str) -> int:
+    return _word_counts().get(word, 0)
+
+
+def _person_before(text: str, at: int) -> bool:
+    return text[:at].rstrip(" ").endswith(_PERSON_BEFORE_NAME)
+
+
+def _word_name(doc: _Doc, cue: re.Match[str]) -> list[Finding]:
+    """A name that is an ordinary word, where the words around it say it is one."""
+    word, start, text = cue.group("cue"), cue.end(), doc.text
+    _, _, _, stop = _lists()
+    if word in _NAME_WORD_CUES:
+        if not (word.startswith("ชื่อเล่น") or _person_before(text, cue.start())):
+            return []
+        tokens = doc.thai_tokens(start)
+        run: list[str] = []
+        for token in tokens[:3]:
+            if token in stop or token in _ENDERS or token in _ABOUT_A_NAME or token in _NOT_NAMES:
+                break
+            run.append(token)
+        joined = "".join(run)
+        # Two words at most, then something that is not part of a phrase.
+        if not run or len(run) > 2 or len(joined) < 2 or joined in _NOT_NAMES:
+            return []
+        if len(run) < len(tokens) and tokens[len(run)] not in stop and tokens[len(run)] not in _ENDERS:
+            return []
+        return [Finding(start, start + len(joined), NAME, 0.65)]
+    if word not in _NICKNAME_CUES:
+        return []
+    first, _, words, _ = _lists()
+    for size in range(min(12, len(text) - start), 1, -1):
+        candidate = text[start:start + size]
+        # A listed first name that is also a word (ทองใบ, ดวงใจ) counts too, but
+        # the lists hold many words (ประธาน, อนุบาล, สมัคร, เลี้ยง): so only
+        # four letters or more and only before what a person, not a thing or a
+        # role, does (อายุ, ป่วย, บอก): "ครูอนุบาลที่โรงเรียน", "ลูกสมัครเรียน" stay.
+        listed = (len(candidate) >= 4 and candidate in first and candidate in words and candidate not in stop
+                  and candidate not in _KIN_COMPOUNDS and _word_count(candidate) <= _RARE_WORD)
+        if not (candidate in _NICKNAMES or listed) or (candidate in _ANIMALS and word in ("ลูก", "แม่", "พ่อ")):
+            continue
+        rest = text[start + size:]
+        after = rest.lstrip(" ")
+        gap = len(rest) - len(after)
+        if candidate not in _NICKNAMES:
+            if gap <= 1 and after.startswith(_STRICT_FOLLOWERS):
+                return [Finding(start, start + size, NAME, 0.55)]
+            continue
+        if (not after and gap <= 1) or (gap <= 1 and after.startswith(_PERSON_FOLLOWERS)) or (
+                gap == 1 and after[:1].isdigit()):
+            return [Finding(start, start + size, NAME, 0.6)]
+        return []
+    return []
+
+
+# --- Romanised names: "ชื่อ Somchai Jaidee", "Mr. Somchai", "SOMCHAI JAIDEE" ----------
+
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'\-]*(?:[ ][A-Za-z][A-Za-z'\-]*)*")
+# What comes before a romanised name, read backwards from it. Titles: the next
+# word is a name even if it is an English word ("นาย Bank", "น้อง Mint").
+_LATIN_TITLE = re.compile(
+    r"(?:(?:นางสาว|น\.ส\.|นส\.|นาง|นาย|ด\.ช\.|ด\.ญ\.|เด็กชาย|เด็กหญิง|ดร\.|คุณ|พี่|น้อง|K\.)"
+    r"|(?<![A-Za-z])(?:[Mm][Rr][Ss]?|[Mm][Ss]|Miss|MISS|Mister|Khun|KHUN|Dr|DR)\.?)\s*$")
+# Introductions: the next word is a name unless it is an English word.
+_LATIN_INTRO = re.compile(
+    r"(?:ชื่อ[\u0E00-\u0E7F\-]{0,24}|สะกด(?:ชื่อ)?(?:ว่า)?|นามสกุล|สกุล"
+    r"|(?<![A-Za-z])(?i:(?:my\s+)?name(?:\s+is|'s)?|(?:given|first|last|family|middle)\s+name|surname"
+    r"|dear|i\s+am|i'm|this\s+is|my\s+(?:wife|husband|son|daughter|mother|mom|mum|father|dad|friend|brother"
+    r"|sister|grandmother|grandfather|grandma|grandpa|child|baby|uncle|aunt|niece|nephew|partner"
+    r"|girlfriend|boyfriend|fianc[eé]e?|cousin|grandson|granddaughter|neighbou?r)))\s*[:：,]?\s*$")
+# Person words a romanised name may follow in Thai (ลูก Thanakrit, ผม Chatree).
+_LATIN_PERSON = re.compile(
+    "(?:" + "|".join(sorted(_NICKNAME_CUES | {"ผม", "หนู", "ฉัน", "ดิฉัน", "ผู้รับมอบอำนาจ", "ผู้ปกครอง",
+                                               "เจ้าบ้าน"}, key=len, reverse=True)) + r")\s*$")
+_CODE_SWITCH = frozenset("""
+line oa facebook fb messenger google gmail hotmail outlook maps map form forms id card cards smart passport
+passports online offline app apps application e-service eservice service services website web email e-mail mail
+user username password admin thaid tang rat mobile banking qr code ok okay thank thanks you hello hi sorry please
+help error check status copy print scan file pdf jpg png size mb gb kb wifi wi-fi visa non-b non-o work permit
+tm ems kerry flash express thailand thai post central world mall grab lazada shopee seven eleven dlt dopa e-filing
+filing zoom youtube tiktok instagram ig twitter sms otp pin atm promptpay k-plus scb ktb bbl kbank ais true dtac
+mr mrs ms miss mister dr khun name names given first last surname family middle date birth dob of the and or for
+to in at on my your is am are was i we he she they this that it its new old no yes not expired expire renew
+renewal lost government office district province bangkok department ministry center centre city hall hospital
+school university road soi street how what when where why who which can could do does did should would will
+have has had get got need want with from by about a an as be if so but me him her them our us there here
+certificate birth death marriage license licence driving driver car motorcycle tax fee fees baht free
+book booking appointment queue online register registration account login log sign up download upload link
+document documents copy photo picture selfie app store play android iphone ios pc computer phone number
+sir madam officer staff team manager director customer citizen people person mom mum dad son daughter wife
+husband mother father baby kid kids child children friend mall plaza square park market station tower airport
+temple wat thanon khet amphoe tambon changwat mega big icon future fashion island lotus tesco robinson call
+full address pay money wallet express bureau bus train ticket please
+""".split())
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """English loanwords PyThaiNLP ships (th_en_transliteration), the list above, provinces."""
+    import csv
+    from importlib.resources import files
+
+    corpus = files("pythainlp.corpus")
+    words = set(_CODE_SWITCH)
+    for line in (corpus / "th_en_transliteration_v1.4.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) > 1:
+            words.update(parts[1].lower().split())
+    with (corpus / "thailand_provinces_th.csv").open(encoding="utf-8") as f:
+        for row in csv.reader(f):
+            if len(row) > 2:
+                words.update(row[2].lower().split())
+    return frozenset(words)
+
+
+def _name_shaped(word: str) -> bool:
+    """Capitalised (Somchai) or in capitals (SOMCHAI); letters only."""
+    if not word.isalpha() or len(word) < 2:
+        return False
+    return word.isupper() and len(word) >= 3 or word[0].isupper() and word[1:].islower()
+
+
+def _latin_names(text: str) -> list[Finding]:
+    """Romanised names after a cue, and passport-style names in capitals with none.
+
+    Up to three capitalised words after a title (นาย, Mr., คุณ, K.), an
+    introduction (ชื่อ..., "my name is", "Surname:") or a person word (ลูก, ผม);
+    without a cue only two or more words in capitals (SOMCHAI JAIDEE). English
+    words end a name (a title lets them through: nicknames such as Bank, Mint),
+    and the words citizens code-switch with never start one (LINE, Google Maps).
+    """
+    english = _english_words()
+    found: list[Finding] = []
+    for run in _LATIN_RUN.finditer(text):
+        words = run.group().split(" ")
+        pos = run.start()
+        for i, word in enumerate(words):
+            context = text[max(0, pos - 40):pos]
+            title = _LATIN_TITLE.search(context) is not None
+            cued = title or _LATIN_INTRO.search(context) is not None or _LATIN_PERSON.search(context) is not None
+            taken: list[str] = []
+            for part in words[i:i + 3]:
+                lower = part.lower()
+                if (lower in _CODE_SWITCH or not _name_shaped(part)
+                        or not title and (lower in english or _ENGLISH_SHAPE.search(lower))):
+                    break
+                taken.append(part)
+            if taken and (cued or _passport_style(words, i, len(taken))):
+                found.append(Finding(pos, pos + len(" ".join(taken)), NAME, 0.7 if cued else 0.6))
+                break
+            pos += len(word) + 1
+    return found
+
+
+# Endings and letters no romanised Thai name has (IMMIGRATION, PROMPT, AIRPORT).
+_ENGLISH_SHAPE = re.compile(
+    r"(?:tion|sion|ment|ness|ity|ance|ence|ure|ive|ous|port|ght|mpt|ical|ial|ship|ism|ist|ogy|able|ible"
+    r"|ward|less|ful|ery|ory|ary)s?$|[qxz]|ck|wh")
+
+
+def _passport_style(words: list[str], i: int, n: int) -> bool:
+    """Two or three words in capitals with no cue, and no other capitals word glued on.
+
+    "PIYAPONG BOONMA passport expired" is a name; "NON IMMIGRANT VISA" and
+    "OF PROVINCIAL ADMINISTRATION" are English in capitals (the neighbour tells).
+    """
+    taken = words[i:i + n]
+    if n < 2 or not all(w.isupper() and len(w) >= 3 for w in taken):
+        return False
+    neighbours = words[max(0, i - 1):i] + words[i + n:i + n + 1]
+    return not any(w.isupper() for w in neighbours)
+
+
 def _pair_names(doc: _Doc) -> list[Finding]:
     """A known first name and a known family name side by side, no cue needed."""
     first, family, words, _ = _lists()
@@ -375,6 +656,8 @@ def warm_up() -> None:
     Call it where a process starts (the worker, the Rasa server's tracker store).
     """
     find_all("ทดสอบ นายสมชาย ใจดี")
+    _english_words()
+    _word_counts()
 
 
 def find_names(text: str, *, engine: str = "cues+lists+ner") -> list[Finding]:
@@ -385,7 +668,7 @@ def find_names(text: str, *, engine: str = "cues+lists+ner") -> list[Finding]:
         return []
     ner = ner_person_spans(text) if engine == "cues+lists+ner" else []
     doc = _Doc(text)
-    return resolve(_cue_names(doc, ner) + _pair_names(doc) + _ner_names(doc, ner))
+    return resolve(_cue_names(doc, ner) + _pair_names(doc) + _ner_names(doc, ner) + _latin_names(text))
 
 
 def find_all(text: str, *, engine: str = "cues+lists+ner") -> list[Finding]:

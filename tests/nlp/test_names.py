@@ -168,9 +168,18 @@ def test_holdout_clean_messages_survive_unchanged() -> None:
 # Misses left: names that are also ordinary words with no surname (ทองใบ,
 # ดวงใจ, สมบัติ ใจกว้าง), a name no list holds (ปภาวดี), romanised names, and
 # "@" handles, which are left alone on purpose (official accounts are public).
+# The fourth set was written before the rules for names that are words and
+# romanised names; the fifth after them (first score: 5 misses); the sixth
+# before their second round ("my wife ...", listed names that are rare words),
+# which the fifth's misses informed. Bounds are the misses after that round:
+# a bare "น้ำค่ะ", "เรียกหนูว่าแป้ง", nicknames in no list (โอ๊ต, ข้าวกล้อง), and
+# "ชื่อเล่นน้ำอิง" cut at อิง, a stopword.
 HOLDOUT_BOUNDS = {
     "holdout2": ({NAME: 3, "line_id": 1}, 1),  # the clean one: the form example "สมชายใจดี"
     "holdout3": ({NAME: 7, "line_id": 1}, 0),
+    "holdout4": ({NAME: 2}, 0),
+    "holdout5": ({NAME: 3}, 0),
+    "holdout6": ({NAME: 0}, 0),
 }
 
 
@@ -189,6 +198,48 @@ def test_later_holdouts_stay_within_their_bounds(name: str) -> None:
         assert len(missed) <= most_missed[kind], missed
     changed = [m["text"] for m in _messages(f"{name}_clean.yml") if redact_all(m["text"]) != m["text"]]
     assert len(changed) <= most_changed, changed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A word as a name where the sentence says so: "ชื่อ" said of a person,
+        # "ชื่อเล่น", or a person word + nickname + what the person does.
+        ("หลานชายชื่อเมฆ อายุ 4 ขวบค่ะ", "หลานชายชื่อ<ชื่อ> อายุ 4 ขวบค่ะ"),
+        ("ชื่อเล่นส้มโอค่ะ", "ชื่อเล่น<ชื่อ>ค่ะ"),
+        ("ป้าพลอยป่วยติดเตียงค่ะ", "ป้า<ชื่อ>ป่วยติดเตียงค่ะ"),
+        ("คุณแก้ว 081-234-5678", "คุณ<ชื่อ> <เบอร์โทร>"),
+        # Romanised: after a title or an introduction, or passport capitals.
+        ("นาย Anan Srisuk ขอใบนัด", "นาย <ชื่อ> ขอใบนัด"),
+        ("Ms. Kanya ต่อพาสปอร์ต", "Ms. <ชื่อ> ต่อพาสปอร์ต"),
+        ("สะกดชื่อว่า Worawut ครับ", "สะกดชื่อว่า <ชื่อ> ครับ"),
+        ("SUDARAT MEESUK ต้องแก้ชื่อไหม", "<ชื่อ> ต้องแก้ชื่อไหม"),
+        ("น้อง Bank ลูกชายผม", "น้อง <ชื่อ> ลูกชายผม"),
+        ("my name is Kanya Meesuk", "my name is <ชื่อ>"),
+        ("my wife Malee lost her ID card", "my wife <ชื่อ> lost her ID card"),
+        # A listed name that is a rare word, before what only a person does.
+        ("แม่ทองม้วนป่วยค่ะ", "แม่<ชื่อ>ป่วยค่ะ"),
+    ],
+)
+def test_names_that_are_words_or_romanised(text: str, expected: str) -> None:
+    assert redact_all(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ค่าเทอมลูกเงินไม่พอ ขอกู้ กยศ. ได้ไหม", "บ้านพี่น้ำท่วมถึงหลังคา", "ลูกชื่อซ้ำกับเพื่อนในห้อง เปลี่ยนได้ไหม",
+     "ผมชื่อผิดในทะเบียนบ้าน", "แม่ชื่อตกหล่นจากทะเบียนบ้าน", "ลูกป่วยอยู่ เลื่อนนัดได้ไหม", "ตาแดงไปหาหมอที่ไหนได้บ้าง",
+     "ขอบคุณน้ำใจเจ้าหน้าที่มากค่ะ", "ลูกหมูเกิดใหม่ ต้องแจ้งปศุสัตว์ไหม", "อ.แม่ฟ้าหลวง เชียงราย มีสำนักงานไหม",
+     "น้องดาวน์โหลดแอปไม่ได้", "คุณแม่ชื่อเดียวกับยายค่ะ", "แฟนชื่อเสียงไม่ดี", "พ่อซื้อทองให้หลาน",
+     "แม่ใช้ Google Maps ไม่เป็น", "คุณ Admin ช่วยด้วยค่ะ", "ชื่อ LINE ของอำเภอคืออะไร", "ชื่อ Wi-Fi ของเขต",
+     "ไป Chiang Mai ทำพาสปอร์ตได้ไหม", "SMART CARD หาย", "NON IMMIGRANT VISA ต่อที่ไหน", "PROMPT PAY ใช้ได้ไหม",
+     "BANGKOK METROPOLITAN ADMINISTRATION", "ต้องกรอก FIRST NAME LAST NAME เป็นตัวพิมพ์ใหญ่ไหม",
+     "I am Thai, can I apply online?", "Dear Officer", "ใส่ Surname ก่อนหรือ Given name ก่อน",
+     "พี่ธุรการบอกว่าเอกสารไม่ครบ", "พี่ประธานบอกว่าให้มาเอง", "แม่เลี้ยงอายุ 50 รับเบี้ยได้ไหม",
+     "ลูกบุญธรรมอายุ 5 ขวบ", "my son is 15, can he get an ID card?"],
+)
+def test_words_and_code_switching_stay(text: str) -> None:
+    assert redact_all(text) == text
 
 
 def test_person_words_lead_to_listed_names_only() -> None:
