@@ -558,6 +558,20 @@ def _english_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    """Romanised district and province names, whole (don mueang, chiang mai)."""
+    import csv
+
+    from common.paths import GEO
+
+    places: set[str] = set()
+    for file, column in (("districts.csv", "DISTRICT_ENGLISH"), ("provinces.csv", "PROVINCE_ENGLISH")):
+        with (GEO / file).open(encoding="utf-8") as f:
+            places.update(" ".join(row[column].lower().split()) for row in csv.DictReader(f))
+    return frozenset(places)
+
+
 def _name_shaped(word: str) -> bool:
     """Capitalised (Somchai) or in capitals (SOMCHAI); letters only."""
     if not word.isalpha() or len(word) < 2:
@@ -590,7 +604,9 @@ def _latin_names(text: str) -> list[Finding]:
                         or not title and (lower in english or _ENGLISH_SHAPE.search(lower))):
                     break
                 taken.append(part)
-            if taken and (cued or _passport_style(words, i, len(taken))):
+            # Without a cue, capitals that spell a place (DON MUEANG) are the place.
+            if taken and (cued or _passport_style(words, i, len(taken))
+                          and " ".join(taken).lower() not in _place_names()):
                 found.append(Finding(pos, pos + len(" ".join(taken)), NAME, 0.7 if cued else 0.6))
                 break
             pos += len(word) + 1

@@ -236,7 +236,8 @@ def test_names_that_are_words_or_romanised(text: str, expected: str) -> None:
      "BANGKOK METROPOLITAN ADMINISTRATION", "ต้องกรอก FIRST NAME LAST NAME เป็นตัวพิมพ์ใหญ่ไหม",
      "I am Thai, can I apply online?", "Dear Officer", "ใส่ Surname ก่อนหรือ Given name ก่อน",
      "พี่ธุรการบอกว่าเอกสารไม่ครบ", "พี่ประธานบอกว่าให้มาเอง", "แม่เลี้ยงอายุ 50 รับเบี้ยได้ไหม",
-     "ลูกบุญธรรมอายุ 5 ขวบ", "my son is 15, can he get an ID card?"],
+     "ลูกบุญธรรมอายุ 5 ขวบ", "my son is 15, can he get an ID card?",
+     "สำนักงานเขต DON MUEANG เปิดกี่โมง", "ไป NAKHON RATCHASIMA ต่อใบขับขี่ได้ไหม"],
 )
 def test_words_and_code_switching_stay(text: str) -> None:
     assert redact_all(text) == text
