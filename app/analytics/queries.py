@@ -157,26 +157,13 @@ def _cube(
     session: AsyncSession, model: type[TurnCube] | type[LatencyCube], filters: Filter,
     grouped: Sequence[str] = (), hours_only: bool = False,
 ) -> list[ColumnElement[bool]]:
-    """The conditions that read ``filters`` from the coarsest cuboid keeping the
-    filtered and ``grouped`` dimensions (``rollups.CUBOIDS``), each turn once."""
-    needed = {d for d in _FILTERED if getattr(filters, d) is not None} | set(grouped)
-    cuboids = rollups.CUBOIDS if model is TurnCube else rollups.LATENCY_CUBOIDS
-    kept, grains = min(
-        (c for c in cuboids if needed <= c[0] and (not hours_only or rollups.HOUR in c[1])),
-        key=lambda c: (len(c[0]), -len(c[1])),
-    )
+    """The conditions that read ``filters`` from the cube ``model``, each turn once
+    (``rollups.read``: the coarsest cuboid keeping the filtered and ``grouped`` dimensions)."""
+    values = {d: getattr(filters, d) for d in _FILTERED}
+    needed = {d for d, v in values.items() if v is not None} | set(grouped)
     since = _bound(session, filters.since) if filters.since is not None else None
     until = _bound(session, filters.until) if filters.until is not None else None
-    conditions = [rollups.cube_time(model, since, until, (rollups.HOUR,) if hours_only else grains)]
-    for dimension in rollups.DIMENSIONS:
-        column = getattr(model, dimension)
-        if dimension not in kept:
-            conditions.append(column == ALL)
-        elif (value := getattr(filters, dimension, None)) is not None:
-            conditions.append(column == value)
-        else:  # the coarser cuboids' rows have ALL here: not theirs to count
-            conditions.append(column != ALL)
-    return conditions
+    return [rollups.read(model, since, until, needed, values, hours_only)]
 
 
 def _sqlite_shift(filters: Filter) -> str:

@@ -47,10 +47,12 @@ _LATENCIES: Table = LatencyCube.__table__  # type: ignore[assignment]
 DIMENSIONS = ("province_code", "channel", "service_code", "model_version")
 HOUR, DAY, MONTH = "h", "d", "m"
 GRAINS = (MONTH, DAY, HOUR)  # coarsest first: the order ``pieces`` covers a range in
-# The cuboids kept: (dimensions kept, grains). Each view reads the coarsest one
-# that keeps what it filters and groups by; the finest keeps all four, so every
-# question has an answer, but it is kept by the hour only: it serves filters on
-# one province, channel or service, whose ranges are short or whose rows few.
+# The cuboids kept: (dimensions kept, grains). Each view reads, for each
+# piece of its range (``pieces``), the coarsest cuboid that keeps what it
+# filters and groups by and has that piece's grain; the finest keeps all four
+# dimensions by the hour, so every question has an answer. The coarse
+# cuboids of the histogram have no hours (by the hour they would be as many
+# rows as the finest): a range's hours at its ends come from the finest.
 # Which ones are kept is a trade of write work against read work (bench/dashboard.py).
 Cuboid = tuple[frozenset[str], tuple[str, ...]]
 CUBOIDS: tuple[Cuboid, ...] = (
@@ -63,9 +65,8 @@ CUBOIDS: tuple[Cuboid, ...] = (
 )
 LATENCY_CUBOIDS: tuple[Cuboid, ...] = (
     (frozenset(DIMENSIONS), (HOUR,)),
-    (frozenset({"channel"}), GRAINS),
-    (frozenset({"province_code", "channel"}), GRAINS),
-    (frozenset({"model_version"}), GRAINS),
+    (frozenset({"channel"}), (MONTH, DAY)),
+    (frozenset({"model_version"}), (MONTH, DAY)),
 )
 # Rounding each latency to the nearest millisecond keeps their order, so each
 # rank's value moves by at most half a millisecond, and so does any
@@ -284,15 +285,30 @@ async def rows(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(_TABLE)) or 0)
 
 
-def cube_time(model: type[TurnCube] | type[LatencyCube], since: datetime | None, until: datetime | None,
-              grains: tuple[str, ...]) -> ColumnElement[bool]:
-    """The rows of ``model`` that cover ``[since, until)`` once (see ``pieces``)."""
+def read(model: type[TurnCube] | type[LatencyCube], since: datetime | None, until: datetime | None,
+         needed: set[str], filters: dict[str, str | None], hours_only: bool = False) -> ColumnElement[bool]:
+    """The rows of ``model`` that count each turn of ``[since, until)`` once, for a
+    question that filters on ``filters`` (dimension: value, None for no filter)
+    and groups by the other ``needed`` dimensions: per piece of the range, the
+    coarsest cuboid that keeps them and has the piece's grain."""
+    cuboids = [c for c in (CUBOIDS if model is TurnCube else LATENCY_CUBOIDS) if needed <= c[0]]
+    kept_grains = {g for _, grains in cuboids for g in grains}
     found = []
-    for grain, start, end in pieces(since, until, grains):
+    for grain, start, end in pieces(since, until, (HOUR,) if hours_only else
+                                    tuple(g for g in GRAINS if g in kept_grains)):
+        kept, _ = min((c for c in cuboids if grain in c[1]), key=lambda c: len(c[0]))
         conditions = [model.grain == grain]
         if start is not None:
             conditions.append(model.period >= start)
         if end is not None:
             conditions.append(model.period < end)
+        for dimension in DIMENSIONS:
+            column = getattr(model, dimension)
+            if dimension not in kept:
+                conditions.append(column == ALL)
+            elif (value := filters.get(dimension)) is not None:
+                conditions.append(column == value)
+            else:  # the coarser cuboids' rows have ALL here: not theirs to count
+                conditions.append(column != ALL)
         found.append(and_(*conditions))
     return or_(*found) if len(found) > 1 else found[0]
