@@ -1,7 +1,7 @@
 """Every dashboard view on 1,000,000 seeded turns in PostgreSQL: p95 per view.
 
 Run: ``.venv/app/bin/python -m bench.dashboard`` (PostgreSQL on 127.0.0.1:5432).
-Seeds database ``dashboard_bench`` once (COPY; ``--reseed`` to start again):
+Seeds database ``analytics_dashboard_bench`` (``DASHBOARD_BENCH_DB``) once (COPY; ``--reseed`` to start again):
 1,000,000 turns in about 250,000 conversations over the last 365 days, with
 feedback on about one conversation in five and a handoff request in one in
 fifty; channels, provinces, services, intents, outcomes and latencies drawn
@@ -12,11 +12,13 @@ queries and .unanswered), ``--repeat`` times per case, for the filters the
 page really sends: the page's default (the last 30 days, whole country), one
 province's officer on the same 30 days, one channel and service, and the whole
 year. Rounds, in one run: the views reading ``turns`` with only the
-contract's indexes (the code before the summary table, ``use_rollups=False``),
+contract's indexes (the code before the summaries, ``use_rollups=False``),
 optionally the same with the dashboard's covering indexes (DASHBOARD_INDEXES
-below, ``--with-indexes``), then the views as they run (the summary table
-``rollup_conversation_hours`` where it answers); printed with the 300 ms target.
-The summary is rebuilt after seeding with the app's own ``rollups.rebuild``.
+below, ``--with-indexes``), then the views as they run (the summaries where
+they answer: ``rollup_conversation_hours`` for distinct conversations, the
+cubes ``rollup_turn_cube`` and ``rollup_latency_cube`` for sums and latency
+percentiles); printed with the 300 ms target. The summaries are rebuilt
+after seeding with the app's own ``rollups.rebuild``.
 """
 from __future__ import annotations
 

@@ -150,7 +150,7 @@ def _turn_count(session: AsyncSession, filters: Filter, summary: bool) -> tuple[
     return func.count(), _conditions(session, Turn, filters)
 
 
-_FILTERED = {"province_code": "province_code", "channel": "channel", "service_code": "service_code"}
+_FILTERED = ("province_code", "channel", "service_code")  # the cube's dimensions a Filter names
 
 
 def _cube(
@@ -485,6 +485,8 @@ def histogram_percentiles(histogram: dict[int, int]) -> tuple[int, list[float | 
     ``floor((n - 1) p)`` and the next."""
     values = sorted((v, c) for v, c in histogram.items() if c > 0)
     n = sum(c for _, c in values)
+    if not n:
+        return 0, [None] * len(PERCENTILES)
 
     def at_rank(rank: int) -> float:
         seen = 0

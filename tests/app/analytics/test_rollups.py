@@ -334,6 +334,7 @@ def test_histogram_percentiles_are_within_half_a_millisecond(seed: int) -> None:
     whole = [float(round(v)) for v in exact]
     histogram = {int(v): whole.count(v) for v in set(whole)}
     assert q.histogram_percentiles(histogram)[1] == [_percentile_cont(whole, p) for p in q.PERCENTILES]
+    assert q.histogram_percentiles({}) == (0, [None, None, None])
 
 
 async def test_latency_views_from_fractional_latencies_stay_within_the_bound(engine: AsyncEngine) -> None:
