@@ -113,18 +113,24 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         await created.dispose()
 
 
-@pytest.fixture
-async def seeded(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+async def _loaded(engine: AsyncEngine, rows: tuple[list[Conversation], list[Turn]]) -> AsyncSession:
+    """A session on ``engine`` with ``rows`` written past the projector, as a bulk load, and the summaries rebuilt."""
     async with engine.begin() as connection:
         await connection.run_sync(AnalyticsBase.metadata.create_all)
-    conversations, turns = random_rows()
-    async with async_sessionmaker(engine)() as session:
-        session.add_all(conversations)
-        await session.flush()
-        session.add_all(turns)
-        await session.flush()
-        await rollups.rebuild(session)
-        await session.commit()
+    conversations, turns = rows
+    session = async_sessionmaker(engine)()
+    session.add_all(conversations)
+    await session.flush()
+    session.add_all(turns)
+    await session.flush()
+    await rollups.rebuild(session)
+    await session.commit()
+    return session
+
+
+@pytest.fixture
+async def seeded(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    async with await _loaded(engine, random_rows()) as session:
         yield session
 
 
@@ -338,16 +344,7 @@ def test_histogram_percentiles_are_within_half_a_millisecond(seed: int) -> None:
 
 
 async def test_latency_views_from_fractional_latencies_stay_within_the_bound(engine: AsyncEngine) -> None:
-    async with engine.begin() as connection:
-        await connection.run_sync(AnalyticsBase.metadata.create_all)
-    conversations, turns = random_rows(whole_ms=False, seed=5)
-    async with async_sessionmaker(engine)() as session:
-        session.add_all(conversations)
-        await session.flush()
-        session.add_all(turns)
-        await session.flush()
-        await rollups.rebuild(session)
-        await session.commit()
+    async with await _loaded(engine, random_rows(whole_ms=False, seed=5)) as session:
         # Each shown figure is rounded to 0.1 ms, which adds up to 0.1 to the bound.
         bound = rollups.LATENCY_BOUND_MS + 0.1 + 1e-9
         differed = False
