@@ -3,7 +3,7 @@
   ingest                      embedded default: HTTP ingest on ANALYTICS_INGEST_HOST:PORT (+ retention job)
   worker                      production: RabbitMQ queue -> ANALYTICS_DATABASE_URL (+ retention job)
   backfill                    load the tracker store's conversations once (no duplicates)
-  rollups                     rebuild the dashboard's summary table from the turns
+  rollups                     rebuild the dashboard's summary tables from the turns
   retention [--days N]        delete what is older than N days (ANALYTICS_RETENTION_DAYS) everywhere
   export  --conversation KEY | --citizen KEY | --sender ID     JSON of everything stored
   delete  --conversation KEY | --citizen KEY | --sender ID     from tracker store, analytics, feedback
@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="production: RabbitMQ into the analytics store")
     worker.add_argument("--batch-size", type=int, default=500)
     commands.add_parser("backfill", help="load the tracker store once")
-    commands.add_parser("rollups", help="rebuild the dashboard's summary table from the turns")
+    commands.add_parser("rollups", help="rebuild the dashboard's summary tables from the turns")
     retention = commands.add_parser("retention", help="delete what is older than N days, everywhere")
     retention.add_argument("--days", type=int, default=None)
     for name in ("export", "delete"):

@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from app.analytics import rollups
-from app.analytics.models import AnalyticsBase, ConversationHour
+from app.analytics.models import AnalyticsBase, ConversationHour, LatencyCube, TurnCube
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -40,13 +40,14 @@ async def create_schema(engine: AsyncEngine) -> None:
 
     A summary table added to a store that already holds turns is filled from
     them here, in the transaction that creates it, so the dashboard never
-    reads an empty summary of a full store.
+    reads an empty summary of a full store. (This is the store's migration:
+    it is derived data, so a new summary is rebuilt rather than migrated.)
     """
+    summaries = [m.__tablename__ for m in (ConversationHour, TurnCube, LatencyCube)]
     async with engine.begin() as connection:
-        summary = ConversationHour.__tablename__
-        had_summary = await connection.run_sync(lambda c: inspect(c).has_table(summary))
+        had_all = await connection.run_sync(lambda c: all(inspect(c).has_table(t) for t in summaries))
         await connection.run_sync(AnalyticsBase.metadata.create_all)
-        if not had_summary:
+        if not had_all:
             async with AsyncSession(bind=connection) as session:
                 await rollups.rebuild(session)
                 await session.flush()

@@ -139,3 +139,68 @@ class ConversationHour(AnalyticsBase):
     asked_back: Mapped[int] = mapped_column(Integer, default=0)
     fallback: Mapped[int] = mapped_column(Integer, default=0)
     handoff: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# A dimension summed over in a cube row: every province (channel, service,
+# model version) at once. '' already means "not known", so "all" needs its own mark.
+ALL = "*"
+
+
+class TurnCube(AnalyticsBase):
+    """Turns per period, province, channel, service and model version, without the conversation.
+
+    A cube in the OLAP sense: each turn is counted in several rows, one per
+    *cuboid* (``rollups.CUBOIDS``: which of the four dimensions a row keeps,
+    the others being ``ALL``) and per *grain* (the UTC hour, day and month it
+    falls in). A view reads the coarsest cuboid that keeps the dimensions it
+    filters or groups by, and covers its range with whole months, then whole
+    days, then hours (``rollups.pieces``), so a year of the whole country is
+    a few thousand rows whatever the number of turns. Sums only: distinct
+    conversations still come from ``ConversationHour``. Kept by the writers
+    with ``ConversationHour`` (``rollups.RollupDelta``), rebuilt with it.
+    """
+
+    __tablename__ = "rollup_turn_cube"
+    __table_args__ = (Index("ix_rollup_turn_cube_province_period", "province_code", "grain", "period"),)
+
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)  # h, d or m (rollups.GRAINS)
+    period: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(2), primary_key=True, default="")
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True, default="unknown")
+    service_code: Mapped[str] = mapped_column(String(32), primary_key=True, default="")
+    model_version: Mapped[str] = mapped_column(String(64), primary_key=True, default="")
+    turns: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    asked_back: Mapped[int] = mapped_column(Integer, default=0)
+    fallback: Mapped[int] = mapped_column(Integer, default=0)
+    handoff: Mapped[int] = mapped_column(Integer, default=0)
+    # For the mean confidence of a model version: a sum and how many turns had one.
+    confidence_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    confidence_turns: Mapped[int] = mapped_column(Integer, default=0)
+    # The earliest turn counted here, to order model versions by their first
+    # turn. Only ever lowered: a deleted first turn leaves it early until a rebuild.
+    first_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LatencyCube(AnalyticsBase):
+    """A histogram of response latencies in whole milliseconds, on the cube of ``TurnCube``.
+
+    ``turns`` turns of this period and cuboid cell took ``latency_ms``
+    milliseconds, rounded to the nearest (``turns.latency_ms`` is a float of
+    microsecond precision, so exact values would not share rows).
+    Percentiles interpolated on the histogram as ``percentile_cont`` does
+    differ from those of the exact values by at most half a millisecond
+    (``rollups.LATENCY_BOUND_MS``; a test holds it).
+    """
+
+    __tablename__ = "rollup_latency_cube"
+    __table_args__ = (Index("ix_rollup_latency_cube_province_period", "province_code", "grain", "period"),)
+
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)
+    period: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(2), primary_key=True, default="")
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True, default="unknown")
+    service_code: Mapped[str] = mapped_column(String(32), primary_key=True, default="")
+    model_version: Mapped[str] = mapped_column(String(64), primary_key=True, default="")
+    latency_ms: Mapped[int] = mapped_column(Integer, primary_key=True)
+    turns: Mapped[int] = mapped_column(Integer, default=0)

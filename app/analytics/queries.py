@@ -8,14 +8,18 @@ province than the scope allows raises ``ForbiddenError``.
 
 Times are stored in UTC; days, hours and weekdays are counted in the
 dashboard's time zone (Asia/Bangkok by default, which has no daylight saving,
-so SQLite can shift by a fixed offset). Counts of turns and conversations
-are read from the summary table ``rollup_conversation_hours`` (``rollups``)
-when it answers exactly: a range on whole UTC hours (every range of local
-days in a zone a whole number of hours from UTC); otherwise, and with
-``use_rollups=False``, from ``turns``. Both give the same figures (a test
-compares them). PostgreSQL computes percentiles with
-``percentile_cont``; SQLite, which has none, reads the two neighbouring
-values by offset and interpolates the same way, so both backends agree.
+so SQLite can shift by a fixed offset). The views read the summaries
+(``rollups``) when they answer exactly: a range on whole UTC hours (every
+range of local days in a zone a whole number of hours from UTC); otherwise,
+and with ``use_rollups=False``, ``turns``. Views that count distinct
+conversations read ``rollup_conversation_hours``; sums of turns, outcomes
+and confidence read the cube ``rollup_turn_cube``, latency percentiles its
+histogram ``rollup_latency_cube``. Both give the same figures (a test
+compares them), but for latency percentiles, which the histogram of whole
+milliseconds gives within ``rollups.LATENCY_BOUND_MS``. On ``turns``,
+PostgreSQL computes percentiles with ``percentile_cont``; SQLite, which has
+none, reads the two neighbouring values by offset and interpolates the same
+way, so both backends agree; the histogram is interpolated the same way.
 """
 from __future__ import annotations
 
@@ -30,7 +34,8 @@ from sqlalchemy import Integer, Select, and_, case, cast, exists, func, literal,
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.analytics.models import Conversation, ConversationHour, Feedback, Handoff, Turn
+from app.analytics import rollups
+from app.analytics.models import ALL, Conversation, ConversationHour, Feedback, Handoff, LatencyCube, Turn, TurnCube
 from app.errors import ForbiddenError, ValidationError
 
 OUTCOMES = ("answered", "asked_back", "fallback", "handoff")
@@ -145,6 +150,22 @@ def _turn_count(session: AsyncSession, filters: Filter, summary: bool) -> tuple[
     return func.count(), _conditions(session, Turn, filters)
 
 
+_FILTERED = ("province_code", "channel", "service_code")  # the cube's dimensions a Filter names
+
+
+def _cube(
+    session: AsyncSession, model: type[TurnCube] | type[LatencyCube], filters: Filter,
+    grouped: Sequence[str] = (), hours_only: bool = False,
+) -> list[ColumnElement[bool]]:
+    """The conditions that read ``filters`` from the cube ``model``, each turn once
+    (``rollups.read``: the coarsest cuboid keeping the filtered and ``grouped`` dimensions)."""
+    values = {d: getattr(filters, d) for d in _FILTERED}
+    needed = {d for d, v in values.items() if v is not None} | set(grouped)
+    since = _bound(session, filters.since) if filters.since is not None else None
+    until = _bound(session, filters.until) if filters.until is not None else None
+    return [rollups.read(model, since, until, needed, values, hours_only)]
+
+
 def _sqlite_shift(filters: Filter) -> str:
     """The SQLite date modifier from UTC to the filter's zone (a fixed offset)."""
     offset = ZoneInfo(filters.timezone).utcoffset(filters.since or datetime.now(timezone.utc))
@@ -152,11 +173,18 @@ def _sqlite_shift(filters: Filter) -> str:
     return f"{minutes:+d} minutes"
 
 
+def _inline(value: str) -> Any:
+    """``value`` written into the statement, not bound: PostgreSQL evaluates
+    ``timezone($1, x)`` and ``to_char(x, $2)`` row by row more slowly than
+    with constants (bench/README.md, 2026-12-07). SQLAlchemy quotes it."""
+    return literal(value, literal_execute=True)
+
+
 def _local_text(session: AsyncSession, column: Any, filters: Filter, bucket: Bucket) -> Any:
     """The local day (``YYYY-MM-DD``) or hour (``YYYY-MM-DD HH:00``) of ``column``."""
     if _backend(session) == "postgresql":
         pattern = "YYYY-MM-DD" if bucket == "day" else "YYYY-MM-DD HH24:00"
-        return func.to_char(func.timezone(filters.timezone, column), pattern)
+        return func.to_char(func.timezone(_inline(filters.timezone), column), _inline(pattern))
     pattern = "%Y-%m-%d" if bucket == "day" else "%Y-%m-%d %H:00"
     return func.strftime(pattern, column, _sqlite_shift(filters))
 
@@ -164,7 +192,7 @@ def _local_text(session: AsyncSession, column: Any, filters: Filter, bucket: Buc
 def _local_weekday_hour(session: AsyncSession, column: Any, filters: Filter) -> tuple[Any, Any]:
     """Local weekday (Monday 0 … Sunday 6, as Python counts) and hour of ``column``."""
     if _backend(session) == "postgresql":
-        local = func.timezone(filters.timezone, column)
+        local = func.timezone(_inline(filters.timezone), column)
         return (
             cast(func.extract("isodow", local), Integer) - 1,
             cast(func.extract("hour", local), Integer),
@@ -263,10 +291,11 @@ async def top_intents(
     """The most frequent intents with their share of turns and mean confidence."""
     filters = scope.apply(filters)
     conditions = _conditions(session, Turn, filters)
-    summary = _uses_summary(filters, use_rollups)
-    turns, total_conditions = _turn_count(session, filters, summary)
-    total = await session.scalar(
-        select(turns).select_from(ConversationHour if summary else Turn).where(*total_conditions))
+    if _uses_summary(filters, use_rollups):
+        total = await session.scalar(
+            select(func.coalesce(func.sum(TurnCube.turns), 0)).where(*_cube(session, TurnCube, filters)))
+    else:
+        total = await session.scalar(select(func.count()).select_from(Turn).where(*conditions))
     query = (
         select(
             Turn.intent.label("intent"),
@@ -292,9 +321,8 @@ async def outcomes(
     """Turns answered, asked back, fallen back and handed off, with their rates."""
     filters = scope.apply(filters)
     if _uses_summary(filters, use_rollups):
-        sums = [func.coalesce(func.sum(getattr(ConversationHour, o)), 0) for o in ("turns", *OUTCOMES)]
-        found = (await session.execute(
-            select(*sums).where(*_conditions(session, ConversationHour, filters)))).one()
+        sums = [func.coalesce(func.sum(getattr(TurnCube, o)), 0) for o in ("turns", *OUTCOMES)]
+        found = (await session.execute(select(*sums).where(*_cube(session, TurnCube, filters)))).one()
         total, counts = found[0], dict(zip(OUTCOMES, found[1:], strict=True))
     else:
         query = (
@@ -385,10 +413,14 @@ async def busiest_hours(
 ) -> list[Row]:
     """Turns per local weekday (Monday 0) and hour; only cells with turns."""
     filters = scope.apply(filters)
-    summary = _uses_summary(filters, use_rollups)
-    weekday, hour = _local_weekday_hour(session, ConversationHour.hour if summary else Turn.at, filters)
+    if _uses_summary(filters, use_rollups):
+        at: Any = TurnCube.period
+        turns: Any = func.coalesce(func.sum(TurnCube.turns), 0)
+        conditions = _cube(session, TurnCube, filters, hours_only=True)
+    else:
+        at, turns, conditions = Turn.at, func.count(), _conditions(session, Turn, filters)
+    weekday, hour = _local_weekday_hour(session, at, filters)
     weekday, hour = weekday.label("weekday"), hour.label("hour")
-    turns, conditions = _turn_count(session, filters, summary)
     query = (
         select(weekday, hour, turns.label("turns"))
         .where(*conditions)
@@ -454,43 +486,131 @@ def _latency_row(name: str, value: str | None, found: tuple[int, list[float | No
     return row
 
 
-async def latency(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+def histogram_percentiles(histogram: dict[int, int]) -> tuple[int, list[float | None]]:
+    """``(count, [p50, p95, p99])`` of a ``{value: turns}`` histogram, as
+    ``percentile_cont`` interpolates: between the values at ranks
+    ``floor((n - 1) p)`` and the next."""
+    values = sorted((v, c) for v, c in histogram.items() if c > 0)
+    n = sum(c for _, c in values)
+    if not n:
+        return 0, [None] * len(PERCENTILES)
+
+    def at_rank(rank: int) -> float:
+        seen = 0
+        for value, count in values:
+            seen += count
+            if rank < seen:
+                return float(value)
+        return float(values[-1][0])
+
+    found: list[float | None] = []
+    for p in PERCENTILES:
+        position = (n - 1) * p
+        lower = math.floor(position)
+        low, high = at_rank(lower), at_rank(min(lower + 1, n - 1))
+        found.append(low + (high - low) * (position - lower))
+    return n, found
+
+
+async def _histograms(
+    session: AsyncSession, filters: Filter, group: str | None
+) -> dict[Any, dict[int, int]]:
+    """``{group value: {latency_ms: turns}}`` from the latency cube (one key, None, without a group)."""
+    key: Any = getattr(LatencyCube, group) if group else literal(None)
+    if group in ("model_version", "province_code", "service_code"):
+        key = func.nullif(key, "")  # the cube keeps "not known" as ''
+    turns = func.sum(LatencyCube.turns)
+    query = (
+        select(key.label("key"), LatencyCube.latency_ms, turns.label("turns"))
+        .where(*_cube(session, LatencyCube, filters, [group] if group else []))
+        .group_by(key, LatencyCube.latency_ms)
+    )
+    found: dict[Any, dict[int, int]] = {}
+    for row in await session.execute(query):
+        if row.turns:
+            found.setdefault(row.key, {})[row.latency_ms] = int(row.turns)
+    return found
+
+
+async def latency(
+    session: AsyncSession, filters: Filter, scope: Scope, *, use_rollups: bool = True
+) -> list[Row]:
     """Response-latency percentiles (p50, p95, p99, milliseconds): all turns
     first (``channel`` None), then per channel."""
     filters = scope.apply(filters)
+    if _uses_summary(filters, use_rollups):
+        histograms = await _histograms(session, filters, "channel")
+        per_channel = {k: histogram_percentiles(h) for k, h in histograms.items()}
+        overall: dict[int, int] = {}
+        for histogram in histograms.values():
+            for value, count in histogram.items():
+                overall[value] = overall.get(value, 0) + count
+        rows = [_latency_row("channel", None, histogram_percentiles(overall))] if overall else []
+        return rows + [_latency_row("channel", k, v) for k, v in sorted(per_channel.items())]
     conditions = _conditions(session, Turn, filters)
-    overall = await _percentiles(session, conditions, None)
-    rows = [_latency_row("channel", None, found) for found in overall.values()]
-    per_channel = await _percentiles(session, conditions, Turn.channel)
-    rows += [_latency_row("channel", k, v) for k, v in sorted(per_channel.items())]
+    exact = await _percentiles(session, conditions, None)
+    rows = [_latency_row("channel", None, found) for found in exact.values()]
+    by_channel = await _percentiles(session, conditions, Turn.channel)
+    rows += [_latency_row("channel", k, v) for k, v in sorted(by_channel.items())]
     return rows
 
 
-async def quality_by_model(session: AsyncSession, filters: Filter, scope: Scope) -> list[Row]:
+def _share(outcome: str) -> Any:
+    return func.sum(case((Turn.outcome == outcome, 1), else_=0))
+
+
+async def _per_model(session: AsyncSession, filters: Filter, summary: bool) -> tuple[list[Row], dict[Any, float | None]]:
+    """Per model version, newest (by its first turn) first: turns, outcome counts,
+    mean confidence; and the p95 latency of each."""
+    if not summary:
+        conditions = _conditions(session, Turn, filters)
+        query = (
+            select(
+                Turn.model_version.label("model_version"),
+                func.count().label("turns"),
+                _share("answered").label("answered"),
+                _share("asked_back").label("asked_back"),
+                _share("fallback").label("fallback"),
+                func.avg(Turn.confidence).label("mean_confidence"),
+            )
+            .where(*conditions)
+            .group_by(Turn.model_version)
+            .order_by(func.min(Turn.at).desc())
+        )
+        exact = await _percentiles(session, conditions, Turn.model_version)
+        return await _rows(session, query), {k: v[1][1] for k, v in exact.items()}
+    model = func.nullif(TurnCube.model_version, "")
+    query = (
+        select(
+            model.label("model_version"),
+            func.sum(TurnCube.turns).label("turns"),
+            func.sum(TurnCube.answered).label("answered"),
+            func.sum(TurnCube.asked_back).label("asked_back"),
+            func.sum(TurnCube.fallback).label("fallback"),
+            func.sum(TurnCube.confidence_sum).label("confidence_sum"),
+            func.sum(TurnCube.confidence_turns).label("confidence_turns"),
+        )
+        .where(*_cube(session, TurnCube, filters, ["model_version"]))
+        .group_by(model)
+        .order_by(func.min(TurnCube.first_at).desc())
+    )
+    rows = await _rows(session, query)
+    for row in rows:
+        total, counted = row.pop("confidence_sum"), row.pop("confidence_turns")
+        row["mean_confidence"] = total / counted if counted else None
+        for name in ("turns", "answered", "asked_back", "fallback"):
+            row[name] = int(row[name])
+    histograms = await _histograms(session, filters, "model_version")
+    return rows, {k: histogram_percentiles(h)[1][1] for k, h in histograms.items()}
+
+
+async def quality_by_model(
+    session: AsyncSession, filters: Filter, scope: Scope, *, use_rollups: bool = True
+) -> list[Row]:
     """Per model version: turns, outcome rates, mean confidence, p95 latency and
     the thumbs its conversations got; newest version (by its first turn) first."""
     filters = scope.apply(filters)
-    conditions = _conditions(session, Turn, filters)
-
-    def share(outcome: str) -> Any:
-        return func.sum(case((Turn.outcome == outcome, 1), else_=0))
-
-    query = (
-        select(
-            Turn.model_version.label("model_version"),
-            func.count().label("turns"),
-            share("answered").label("answered"),
-            share("asked_back").label("asked_back"),
-            share("fallback").label("fallback"),
-            func.avg(Turn.confidence).label("mean_confidence"),
-            func.min(Turn.at).label("first_turn"),
-        )
-        .where(*conditions)
-        .group_by(Turn.model_version)
-        .order_by(func.min(Turn.at).desc())
-    )
-    rows = await _rows(session, query)
-    latencies = await _percentiles(session, conditions, Turn.model_version)
+    rows, p95 = await _per_model(session, filters, _uses_summary(filters, use_rollups))
     up = func.sum(case((Feedback.rating > 0, 1), else_=0))
     down = func.sum(case((Feedback.rating < 0, 1), else_=0))
     thumbs_query = (
@@ -506,9 +626,8 @@ async def quality_by_model(session: AsyncSession, filters: Filter, scope: Scope)
             row[f"{outcome}_rate"] = _rate(row.pop(outcome), turns)
         if row["mean_confidence"] is not None:
             row["mean_confidence"] = round(float(row["mean_confidence"]), 4)
-        row.pop("first_turn")
-        found = latencies.get(row["model_version"])
-        row["p95_ms"] = round(float(found[1][1]), 1) if found and found[1][1] is not None else None
+        found = p95.get(row["model_version"])
+        row["p95_ms"] = round(float(found), 1) if found is not None else None
         thumbs_up, thumbs_down = thumbs.get(row["model_version"], (0, 0))
         row["thumbs_up"], row["thumbs_down"] = thumbs_up, thumbs_down
         row["satisfaction"] = _rate(thumbs_up, thumbs_up + thumbs_down)

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from app.analytics import tracker
+from app.analytics import rollups, tracker
 from app.analytics.models import (
     Conversation,
     ConversationHour,
@@ -127,6 +127,8 @@ async def delete_everywhere(stores: Stores, keys: list[str]) -> dict[str, int]:
     counts = {"analytics_conversations": 0, "tracker_events": 0, "kb_feedback": 0}
     for key in keys:
         async with stores.analytics() as session, session.begin():
+            # The cubes do not know their conversations: take out what its turns added.
+            await rollups.forget(session, [key])
             # Children first: on SQLite the cascade needs foreign keys on, which
             # a connection opened elsewhere may not have.
             for model in (Turn, Feedback, Handoff, TurnCursor, ConversationHour):
@@ -168,6 +170,7 @@ async def apply_retention(stores: Stores, days: int, now: datetime | None = None
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
     async with stores.analytics() as session, session.begin():
         old = select(Conversation.id).where(Conversation.ended_at < cutoff)
+        await rollups.forget(session, old)
         for model in (Turn, Feedback, Handoff, TurnCursor, ConversationHour):
             await session.execute(delete(model).where(model.conversation_id.in_(old)))
         conversations = (await session.execute(

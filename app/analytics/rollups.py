@@ -1,31 +1,78 @@
-"""The dashboard's summary table (``models.ConversationHour``): kept on write, rebuilt on demand.
+"""The dashboard's summary tables: kept on write, rebuilt on demand.
 
-A turn changes after it is inserted (its reply sets the outcome, a slot the
-service or the province), often in a later batch than its user message. So
-the writers do not count inserts: the projector notes what each turn it
-touches contributed before the batch (nothing, for a new turn) and what it
-contributes after, and ``RollupDelta`` adds the difference in the batch's own
-transaction. A redelivered message is skipped before projection, so it
-changes no turn and adds nothing; a rolled-back batch rolls back its delta.
+``rollup_conversation_hours`` (``models.ConversationHour``) keeps the
+conversation, for the views that count distinct conversations; the cubes
+``rollup_turn_cube`` and ``rollup_latency_cube`` (``models.TurnCube``,
+``models.LatencyCube``) drop it, and keep turns, outcomes, confidence and a
+latency histogram per period (UTC hour, day and month) and *cuboid* (which of
+province, channel, service and model version a row keeps; ``CUBOIDS``), so
+that a year of the whole country reads a few thousand rows.
+
+A turn changes after it is inserted (its reply sets the outcome and the
+latency, a slot the service or the province), often in a later batch than
+its user message. So the writers do not count inserts: the projector notes
+what each turn it touches contributed before the batch (nothing, for a new
+turn) and what it contributes after, and ``RollupDelta`` adds the difference
+to every table in the batch's own transaction. A redelivered message is
+skipped before projection, so it changes no turn and adds nothing; a
+rolled-back batch rolls back its delta. Erasure and retention subtract what
+the turns they delete contributed (``forget``), since a cube row does not
+know which conversations it holds.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.analytics.models import ConversationHour, Turn
+from app.analytics.models import ALL, ConversationHour, LatencyCube, Turn, TurnCube
 
 RollupKey = tuple[str, datetime, str, str, str]  # conversation, UTC hour, province, channel, service
-Contribution = tuple[RollupKey, str] | None  # (key, outcome); None: the turn did not exist
+# (key, outcome, model version, latency in whole ms, confidence, time); None: the turn did not exist.
+Contribution = tuple[RollupKey, str, str, int | None, float | None, datetime] | None
 MEASURES = ("turns", "answered", "asked_back", "fallback", "handoff")
+CUBE_MEASURES = (*MEASURES, "confidence_sum", "confidence_turns")
 _OUTCOME_COLUMN = {name: i for i, name in enumerate(MEASURES) if i}
 WRITE_CHUNK = 2000
 _TABLE = ConversationHour.__table__
+_CUBE: Table = TurnCube.__table__  # type: ignore[assignment]
+_LATENCIES: Table = LatencyCube.__table__  # type: ignore[assignment]
+
+# The cube's dimensions, in the order of its key after (grain, period).
+DIMENSIONS = ("province_code", "channel", "service_code", "model_version")
+HOUR, DAY, MONTH = "h", "d", "m"
+GRAINS = (MONTH, DAY, HOUR)  # coarsest first: the order ``pieces`` covers a range in
+# The cuboids kept: (dimensions kept, grains). Each view reads, for each
+# piece of its range (``pieces``), the coarsest cuboid that keeps what it
+# filters and groups by and has that piece's grain; the finest keeps all four
+# dimensions by the hour, so every question has an answer. The coarse
+# cuboids of the histogram have no hours (by the hour they would be as many
+# rows as the finest): a range's hours at its ends come from the finest.
+# Which ones are kept is a trade of write work against read work (bench/dashboard.py).
+Cuboid = tuple[frozenset[str], tuple[str, ...]]
+CUBOIDS: tuple[Cuboid, ...] = (
+    (frozenset(DIMENSIONS), (HOUR,)),
+    (frozenset(), GRAINS),
+    (frozenset({"province_code"}), GRAINS),
+    (frozenset({"channel"}), GRAINS),
+    (frozenset({"service_code"}), GRAINS),
+    (frozenset({"model_version"}), GRAINS),
+)
+LATENCY_CUBOIDS: tuple[Cuboid, ...] = (
+    (frozenset(DIMENSIONS), (HOUR,)),
+    (frozenset({"channel"}), (MONTH, DAY)),
+    (frozenset({"model_version"}), (MONTH, DAY)),
+)
+# Rounding each latency to the nearest millisecond keeps their order, so each
+# rank's value moves by at most half a millisecond, and so does any
+# interpolation between two ranks: the histogram's percentiles are within
+# this of ``percentile_cont`` on the exact values.
+LATENCY_BOUND_MS = 0.5
 
 
 def hour_of(at: datetime) -> datetime:
@@ -34,33 +81,108 @@ def hour_of(at: datetime) -> datetime:
     return at.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
 
 
-def contribution_of(conversation_id: str, at: datetime, province_code: str | None,
-                    channel: str | None, service_code: str | None, outcome: str) -> Contribution:
+def floor_to(hour: datetime, grain: str) -> datetime:
+    """The start of the UTC hour, day or month ``hour`` falls in."""
+    if grain == DAY:
+        return hour.replace(hour=0)
+    if grain == MONTH:
+        return hour.replace(day=1, hour=0)
+    return hour
+
+
+def _ceil_to(at: datetime, grain: str) -> datetime:
+    start = floor_to(at, grain)
+    if start == at:
+        return at
+    if grain == DAY:
+        return start + timedelta(days=1)
+    return (start + timedelta(days=32)).replace(day=1)
+
+
+def pieces(since: datetime | None, until: datetime | None,
+           grains: tuple[str, ...] = GRAINS) -> list[tuple[str, datetime | None, datetime | None]]:
+    """``[since, until)`` (whole UTC hours; None: unbounded) as whole months, then
+    whole days at its ends, then hours: ``(grain, from, to)`` with ``period`` in ``[from, to)``."""
+    if len(grains) == 1:
+        return [(grains[0], since, until)]
+    grain, finer = grains[0], grains[1:]
+    start = _ceil_to(since, grain) if since is not None else None
+    end = floor_to(until, grain) if until is not None else None
+    if start is not None and end is not None and start >= end:
+        return pieces(since, until, finer)
+    found = [(grain, start, end)]
+    if since is not None and start is not None and since < start:
+        found += pieces(since, start, finer)
+    if until is not None and end is not None and end < until:
+        found += pieces(end, until, finer)
+    return found
+
+
+def latency_bucket(latency_ms: float | None) -> int | None:
+    """The whole millisecond nearest ``latency_ms`` (halves up)."""
+    return None if latency_ms is None else math.floor(latency_ms + 0.5)
+
+
+def contribution_of(conversation_id: str, at: datetime, province_code: str | None, channel: str | None,
+                    service_code: str | None, outcome: str, model_version: str | None = None,
+                    latency_ms: float | None = None, confidence: float | None = None) -> Contribution:
+    at = at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
     key = (conversation_id, hour_of(at), province_code or "", channel or "unknown", service_code or "")
-    return key, outcome
+    return key, outcome, model_version or "", latency_bucket(latency_ms), confidence, at
 
 
 def contribution(turn: Turn) -> Contribution:
-    """What ``turn`` adds to the summary as it stands now."""
+    """What ``turn`` adds to the summaries as it stands now."""
     return contribution_of(turn.conversation_id, turn.at, turn.province_code, turn.channel,
-                           turn.service_code, turn.outcome)
+                           turn.service_code, turn.outcome, turn.model_version, turn.latency_ms,
+                           turn.confidence)
+
+
+def _cells(hour: datetime, values: tuple[str, ...], cuboids: tuple[Cuboid, ...]) -> Iterable[tuple[Any, ...]]:
+    """The cube keys (grain, period, *dimensions) one turn of ``hour`` counts in."""
+    for kept, grains in cuboids:
+        dims = tuple(v if d in kept else ALL for d, v in zip(DIMENSIONS, values, strict=True))
+        for grain in grains:
+            yield (grain, floor_to(hour, grain), *dims)
+
+
+_TURN_COLUMNS = ("grain", "period", *DIMENSIONS)
 
 
 class RollupDelta:
-    """Changes to ``rollup_conversation_hours``, summed in memory, written in one go."""
+    """Changes to the summary tables, summed in memory, written in one go."""
 
     def __init__(self) -> None:
         self.counts: dict[RollupKey, list[int]] = {}
+        self.cube: dict[tuple[Any, ...], list[float]] = {}
+        self.latencies: dict[tuple[Any, ...], int] = {}
+        self.first: dict[tuple[Any, ...], datetime] = {}
 
     def add(self, found: Contribution, sign: int = 1) -> None:
         if found is None:
             return
-        key, outcome = found
+        key, outcome, model, latency, confidence, at = found
         row = self.counts.setdefault(key, [0] * len(MEASURES))
         row[0] += sign
         column = _OUTCOME_COLUMN.get(outcome)
         if column is not None:
             row[column] += sign
+        values = (key[2], key[3], key[4], model)
+        for cell in _cells(key[1], values, CUBOIDS):
+            measures = self.cube.get(cell)
+            if measures is None:
+                measures = self.cube[cell] = [0, 0, 0, 0, 0, 0.0, 0]
+            measures[0] += sign
+            if column is not None:
+                measures[column] += sign
+            if confidence is not None:
+                measures[5] += sign * confidence
+                measures[6] += sign
+            if sign > 0 and (cell not in self.first or at < self.first[cell]):
+                self.first[cell] = at
+        if latency is not None:
+            for cell in _cells(key[1], values, LATENCY_CUBOIDS):
+                self.latencies[(*cell, latency)] = self.latencies.get((*cell, latency), 0) + sign
 
     def change(self, before: Contribution, after: Contribution) -> None:
         if before != after:
@@ -68,51 +190,125 @@ class RollupDelta:
             self.add(after, 1)
 
     async def write(self, session: AsyncSession) -> None:
-        """Add the delta to the table (rows created as needed, emptied rows removed)."""
+        """Add the delta to the tables (rows created as needed, emptied rows removed)."""
         rows = [
             {"conversation_id": k[0], "hour": k[1], "province_code": k[2], "channel": k[3],
              "service_code": k[4], **dict(zip(MEASURES, v, strict=True))}
             for k, v in self.counts.items() if any(v)
         ]
-        if not rows:
-            return
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(_TABLE)
-        statement = statement.on_conflict_do_update(
-            index_elements=[c.name for c in _TABLE.primary_key.columns],
-            set_={m: _TABLE.c[m] + statement.excluded[m] for m in MEASURES},
-        )
-        for i in range(0, len(rows), WRITE_CHUNK):
-            await session.execute(statement, rows[i:i + WRITE_CHUNK])
+        await _upsert(session, _TABLE, rows, MEASURES)
         conversations = sorted({row["conversation_id"] for row in rows if row["turns"] < 0})
         # A turn that moved to another service or province leaves its old row at zero.
         for i in range(0, len(conversations), WRITE_CHUNK):
             await session.execute(delete(_TABLE).where(
                 _TABLE.c.conversation_id.in_(conversations[i:i + WRITE_CHUNK]), _TABLE.c.turns <= 0))
+        cube = [{**dict(zip(_TURN_COLUMNS, k, strict=True)), **dict(zip(CUBE_MEASURES, v, strict=True)),
+                 "first_at": self.first.get(k)}
+                for k, v in self.cube.items() if any(v)]
+        await _upsert(session, _CUBE, cube, CUBE_MEASURES, lowest=("first_at",))
+        await _drop_emptied(session, _CUBE, [row for row in cube if row["turns"] < 0])
+        latencies = [{**dict(zip((*_TURN_COLUMNS, "latency_ms"), k, strict=True)), "turns": v}
+                     for k, v in self.latencies.items() if v]
+        await _upsert(session, _LATENCIES, latencies, ("turns",))
+        await _drop_emptied(session, _LATENCIES, [row for row in latencies if row["turns"] < 0])
 
 
-async def rebuild(session: AsyncSession, conversation_ids: Iterable[str] | None = None) -> int:
-    """Recompute the summary from ``turns`` (all, or these conversations); returns its rows.
+async def _upsert(session: AsyncSession, table: Table, rows: list[dict[str, Any]],
+                  measures: tuple[str, ...], lowest: tuple[str, ...] = ()) -> None:
+    """Add ``measures`` to the rows (inserted as needed); ``lowest`` keep the lower value."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table)
+    # PostgreSQL's least() skips NULLs; SQLite's min() of two would return NULL.
+    least = func.least if dialect == "postgresql" else func.min
+    statement = statement.on_conflict_do_update(
+        index_elements=[c.name for c in table.primary_key.columns],
+        set_={**{m: table.c[m] + statement.excluded[m] for m in measures},
+              **{c: least(func.coalesce(table.c[c], statement.excluded[c]),
+                          func.coalesce(statement.excluded[c], table.c[c])) for c in lowest}},
+    )
+    # Sorted by key, so two writers touching the same rows take their locks in one order.
+    keys = [c.name for c in table.primary_key.columns]
+    rows.sort(key=lambda row: tuple(row[k] for k in keys))
+    for i in range(0, len(rows), WRITE_CHUNK):
+        await session.execute(statement, rows[i:i + WRITE_CHUNK])
 
-    For a store that had turns before the table existed, and after anything
-    that wrote ``turns`` without the projector (a bulk load).
-    """
-    wanted = sorted(set(conversation_ids)) if conversation_ids is not None else None
-    if wanted is not None and not wanted:
-        return 0
-    where: list[Any] = [] if wanted is None else [Turn.conversation_id.in_(wanted)]
-    await session.execute(delete(_TABLE).where(
-        *([] if wanted is None else [_TABLE.c.conversation_id.in_(wanted)])))
+
+async def _drop_emptied(session: AsyncSession, table: Table, lowered: list[dict[str, Any]]) -> None:
+    """Delete the rows a negative delta brought to no turns (by their periods)."""
+    periods: dict[str, set[datetime]] = {}
+    for row in lowered:
+        periods.setdefault(row["grain"], set()).add(row["period"])
+    for grain, found in periods.items():
+        ordered = sorted(found)
+        for i in range(0, len(ordered), WRITE_CHUNK):
+            await session.execute(delete(table).where(
+                table.c.grain == grain, table.c.period.in_(ordered[i:i + WRITE_CHUNK]), table.c.turns <= 0))
+
+
+_CONTRIBUTING = (Turn.conversation_id, Turn.at, Turn.province_code, Turn.channel, Turn.service_code,
+                 Turn.outcome, Turn.model_version, Turn.latency_ms, Turn.confidence)
+
+
+async def _delta_of(session: AsyncSession, where: list[ColumnElement[bool]], sign: int) -> RollupDelta:
     delta = RollupDelta()
-    query = select(Turn.conversation_id, Turn.at, Turn.province_code, Turn.channel,
-                   Turn.service_code, Turn.outcome).where(*where)
+    query = select(*_CONTRIBUTING).where(*where)
     result = await session.stream(query.execution_options(yield_per=20_000))
     async for row in result:
-        delta.add(contribution_of(*row))
+        delta.add(contribution_of(*row), sign)
+    return delta
+
+
+async def rebuild(session: AsyncSession) -> dict[str, int]:
+    """Recompute every summary from ``turns``; returns the rows of each table.
+
+    For a store that had turns before a table existed, and after anything
+    that wrote ``turns`` without the projector (a bulk load).
+    """
+    for table in (_TABLE, _CUBE, _LATENCIES):
+        await session.execute(delete(table))
+    delta = await _delta_of(session, [], 1)
     await delta.write(session)
-    return len(delta.counts)
+    return {_TABLE.name: len(delta.counts), _CUBE.name: len(delta.cube), _LATENCIES.name: len(delta.latencies)}
+
+
+async def forget(session: AsyncSession, conversations: Any) -> None:
+    """Take out of every summary what the turns of ``conversations`` (a list of keys
+    or a SELECT of them) contributed; before those turns are deleted."""
+    delta = await _delta_of(session, [Turn.conversation_id.in_(conversations)], -1)
+    await delta.write(session)
 
 
 async def rows(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(_TABLE)) or 0)
+
+
+def read(model: type[TurnCube] | type[LatencyCube], since: datetime | None, until: datetime | None,
+         needed: set[str], filters: dict[str, str | None], hours_only: bool = False) -> ColumnElement[bool]:
+    """The rows of ``model`` that count each turn of ``[since, until)`` once, for a
+    question that filters on ``filters`` (dimension: value, None for no filter)
+    and groups by the other ``needed`` dimensions: per piece of the range, the
+    coarsest cuboid that keeps them and has the piece's grain."""
+    cuboids = [c for c in (CUBOIDS if model is TurnCube else LATENCY_CUBOIDS) if needed <= c[0]]
+    kept_grains = {g for _, grains in cuboids for g in grains}
+    found = []
+    for grain, start, end in pieces(since, until, (HOUR,) if hours_only else
+                                    tuple(g for g in GRAINS if g in kept_grains)):
+        kept, _ = min((c for c in cuboids if grain in c[1]), key=lambda c: len(c[0]))
+        conditions = [model.grain == grain]
+        if start is not None:
+            conditions.append(model.period >= start)
+        if end is not None:
+            conditions.append(model.period < end)
+        for dimension in DIMENSIONS:
+            column = getattr(model, dimension)
+            if dimension not in kept:
+                conditions.append(column == ALL)
+            elif (value := filters.get(dimension)) is not None:
+                conditions.append(column == value)
+            else:  # the coarser cuboids' rows have ALL here: not theirs to count
+                conditions.append(column != ALL)
+        found.append(and_(*conditions))
+    return or_(*found) if len(found) > 1 else found[0]
