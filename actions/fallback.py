@@ -15,7 +15,13 @@ from actions.faq import RETRIEVAL_INTENT, faq_key
 from actions.kb import KnowledgeBase
 from actions.message_text import aspect_cue, is_follow_up
 from actions.offices import PENDING_OFFICE_HOURS, find_offices
-from actions.places import canonical, latest_entity, latest_place, message_entities
+from actions.places import (
+    canonical,
+    entity_values,
+    latest_entity,
+    latest_place,
+    message_entities,
+)
 from actions.services import (
     ASPECT_BY_INTENT,
     ASPECTS,
@@ -23,7 +29,10 @@ from actions.services import (
     answer_service,
     answered_aspect,
     ask_which_service,
+    by_role,
     intent_payload,
+    police_report_asked_of,
+    with_longer_name,
 )
 from app.errors import BotError, NotFoundError
 
@@ -154,7 +163,14 @@ class ActionDefaultAskAffirmation(KnowledgeAction):
                 candidates.append(intent)
             if len(candidates) == MAX_CANDIDATES:
                 break
+        message = tracker.latest_message
+        codes = by_role(entity_values(message, "service"), message)
+        if codes:  # several services, or a longer name than the NLU saw: as answers choose
+            codes = await with_longer_name(self.kb, codes, message)
+            entities = {**entities, "service": codes[0]}
         service, aspect = _service_and_aspect(tracker, entities, candidates)
+        if (asked_of := police_report_asked_of(codes, tracker)) is not None:
+            service, aspect = asked_of[0], "documents"
         if service is not None and aspect is not None:
             try:
                 return await _answer_named_service(
