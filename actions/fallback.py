@@ -166,7 +166,10 @@ class ActionDefaultAskAffirmation(KnowledgeAction):
         message = tracker.latest_message
         codes = by_role(entity_values(message, "service"), message)
         if codes:  # several services, or a longer name than the NLU saw: as answers choose
-            codes = await with_longer_name(self.kb, codes, message)
+            try:
+                codes = await with_longer_name(self.kb, codes, message)
+            except BotError:  # a refinement only: the menu still helps without it
+                pass
             entities = {**entities, "service": codes[0]}
         service, aspect = _service_and_aspect(tracker, entities, candidates)
         if (asked_of := police_report_asked_of(codes, tracker)) is not None:
@@ -229,6 +232,12 @@ class ActionHandleInform(KnowledgeAction):
             for e in ("latitude", "district", "province", "office_type")
         )
         if service is not None:
+            # "ต้องไปแจ้งความก่อนไหม" read as naming the police report: the lost
+            # document's own record says whether a report is needed.
+            if (asked_of := police_report_asked_of([service], tracker)) is not None:
+                return await answer_service(
+                    self.kb, dispatcher, tracker, asked_of, "documents", self.now()
+                )
             if pending in ASPECTS:
                 return await answer_service(
                     self.kb, dispatcher, tracker, [service], pending, self.now()

@@ -598,8 +598,10 @@ async def test_do_i_need_a_police_report_is_asked_of_the_lost_document(real_kb) 
     text = "ต้องมีใบแจ้งความไปด้วยหรือเปล่าคะ"
     said, events = await run(
         ActionAnswerService, real_kb,
+        # Rasa has put the report, the message's entity, in the slot already.
         spanned(text, "ask_service", {"ใบแจ้งความ": "police_report_lost_documents"},
-                slots={"service": "id_card_lost"}),
+                slots={"service": "police_report_lost_documents",
+                       "last_topic": "service:id_card_lost:fee"}),
     )
     lines = said[0].split("\n")
     assert lines[0] == ("เอกสารที่ต้องใช้สำหรับทำบัตรประจำตัวประชาชนใหม่"
@@ -634,3 +636,54 @@ async def test_a_bare_allowance_word(real_kb, text: str, slots: dict[str, Any],
                                      heading: str) -> None:
     said, _ = await run(ActionAnswerService, real_kb, tracker(text, "ask_amount", slots=slots))
     assert said[0].split("\n")[0] == heading
+
+
+# An unsure classifier gives way to the words (actions/services.py, asked_aspect) -----------
+
+def unsure(text: str, intent: str, confidence: float, **slots: Any) -> Tracker:
+    state = tracker(text, intent, slots=slots)
+    state.latest_message["intent"]["confidence"] = confidence
+    return state
+
+
+@pytest.mark.parametrize(
+    ("confidence", "heading"),
+    [
+        (0.6, "เอกสารที่ต้องใช้สำหรับทำหนังสือเดินทาง (พาสปอร์ต) บุคคลทั่วไปค่ะ"),
+        # Sure of itself, the classifier is trusted.
+        (0.95, "กำหนดเวลาสำหรับทำหนังสือเดินทาง (พาสปอร์ต) บุคคลทั่วไปค่ะ"),
+    ],
+)
+async def test_words_naming_another_aspect_decide_when_the_intent_is_unsure(
+    real_kb, confidence: float, heading: str
+) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        unsure("ของลูกต้องเตรียมอะไรไปเพิ่มบ้าง", "ask_deadline", confidence, service="passport"),
+    )
+    assert said[0].split("\n")[0] == heading
+
+
+async def test_how_long_one_has_is_the_deadline(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        unsure("ลูกเกิดเมื่อวานซืน มีเวลากี่วันคะ", "ask_processing_time", 0.6,
+               service="birth_registration"),
+    )
+    assert said[0].split("\n")[0] == "กำหนดเวลาสำหรับแจ้งเกิด (ขอสูติบัตร)ค่ะ"
+
+
+async def test_an_unsure_faq_in_a_service_conversation_is_the_service_aspect(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerFaq, real_kb,
+        unsure("ไปสำนักงานต้องเอาเอกสารอะไรติดไปบ้าง", "faq", 0.45,
+               service="land_title_transfer", last_topic="service:land_title_transfer:fee"),
+    )
+    assert said[0].split("\n")[0] == "เอกสารที่ต้องใช้สำหรับจดทะเบียนโอนที่ดิน (ขาย ให้ โอนมรดก)ค่ะ"
+
+
+async def test_paying_extra_after_a_lapse_is_the_penalty(real_kb) -> None:
+    state = tracker("ภาษีรถค้างมา 3 เดือนแล้ว ขาดไป ต้องจ่ายเพิ่มไหม", "ask_fee",
+                    {"service": "vehicle_tax_renewal", "duration": "P3M"})
+    said, _ = await run(ActionAnswerService, real_kb, state)
+    assert said[0].split("\n")[0] == "กำหนดเวลาสำหรับต่อภาษีรถประจำปีค่ะ"
