@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, text
@@ -87,17 +88,20 @@ async def test_an_officer_edit_shows_once_the_ttl_has_passed(kb_path: Path) -> N
 NEW_ANSWER = "ร้องเรียนได้ที่ศูนย์ดำรงธรรมทุกจังหวัด หรือโทร 1567 (ทดสอบการเผยแพร่)"
 
 
-async def _publish_faq_answer(kb_path: Path, answer: str) -> None:
+async def _publish(kb_path: Path, kind: ContentKind, data: dict[str, Any]) -> None:
+    """Publish ``data`` as an officer would: a draft, then its publication."""
     db = Database(sqlite_url(kb_path))
     try:
         async with db.session() as session:
             editor = editing.Editor("console:test")
-            draft = await editing.create_draft(
-                session, ContentKind.FAQ, {"key": "complaint_channels", "answer": answer}, editor
-            )
+            draft = await editing.create_draft(session, kind, data, editor)
             await editing.publish(session, draft.id, editor, "ทดสอบการเผยแพร่")
     finally:
         await db.dispose()
+
+
+async def _publish_faq_answer(kb_path: Path, answer: str) -> None:
+    await _publish(kb_path, ContentKind.FAQ, {"key": "complaint_channels", "answer": answer})
 
 
 async def test_a_publication_clears_the_cache_at_the_next_generation_check(
@@ -167,16 +171,7 @@ NEW_ALIAS = "เล่มเดินทางต่างประเทศ"  #
 
 
 async def _publish_passport_aliases(kb_path: Path, aliases: list[str]) -> None:
-    db = Database(sqlite_url(kb_path))
-    try:
-        async with db.session() as session:
-            editor = editing.Editor("console:test")
-            draft = await editing.create_draft(
-                session, ContentKind.SERVICE, {"code": "passport", "aliases": aliases}, editor
-            )
-            await editing.publish(session, draft.id, editor, "ทดสอบชื่อเรียกใหม่")
-    finally:
-        await db.dispose()
+    await _publish(kb_path, ContentKind.SERVICE, {"code": "passport", "aliases": aliases})
 
 
 async def test_the_service_names_index_is_built_once_per_generation(kb_path: Path) -> None:
