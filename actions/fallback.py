@@ -15,7 +15,13 @@ from actions.faq import RETRIEVAL_INTENT, faq_key
 from actions.kb import KnowledgeBase
 from actions.message_text import aspect_cue, is_follow_up
 from actions.offices import PENDING_OFFICE_HOURS, find_offices
-from actions.places import canonical, latest_entity, latest_place, message_entities
+from actions.places import (
+    canonical,
+    entity_values,
+    latest_entity,
+    latest_place,
+    message_entities,
+)
 from actions.services import (
     ASPECT_BY_INTENT,
     ASPECTS,
@@ -23,7 +29,10 @@ from actions.services import (
     answer_service,
     answered_aspect,
     ask_which_service,
+    by_role,
     intent_payload,
+    police_report_asked_of,
+    with_longer_name,
 )
 from app.errors import BotError, NotFoundError
 
@@ -154,7 +163,17 @@ class ActionDefaultAskAffirmation(KnowledgeAction):
                 candidates.append(intent)
             if len(candidates) == MAX_CANDIDATES:
                 break
+        message = tracker.latest_message
+        codes = by_role(entity_values(message, "service"), message)
+        if codes:  # several services, or a longer name than the NLU saw: as answers choose
+            try:
+                codes = await with_longer_name(self.kb, codes, message)
+            except BotError:  # a refinement only: the menu still helps without it
+                pass
+            entities = {**entities, "service": codes[0]}
         service, aspect = _service_and_aspect(tracker, entities, candidates)
+        if (asked_of := police_report_asked_of(codes, tracker)) is not None:
+            service, aspect = asked_of[0], "documents"
         if service is not None and aspect is not None:
             try:
                 return await _answer_named_service(
@@ -213,6 +232,12 @@ class ActionHandleInform(KnowledgeAction):
             for e in ("latitude", "district", "province", "office_type")
         )
         if service is not None:
+            # "ต้องไปแจ้งความก่อนไหม" read as naming the police report: the lost
+            # document's own record says whether a report is needed.
+            if (asked_of := police_report_asked_of([service], tracker)) is not None:
+                return await answer_service(
+                    self.kb, dispatcher, tracker, asked_of, "documents", self.now()
+                )
             if pending in ASPECTS:
                 return await answer_service(
                     self.kb, dispatcher, tracker, [service], pending, self.now()

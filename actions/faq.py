@@ -10,9 +10,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import KnowledgeAction
-from actions.message_text import asks_contact
+from actions.message_text import aspect_cue, asks_contact
 from actions.offices import send_general_answer
 from actions.places import Place, latest_entity, latest_place
+from actions.services import (
+    SURE_ASPECT_CONFIDENCE,
+    answer_service,
+    answered_service,
+    intent_confidence,
+)
 from actions.thai import source_line
 from app.errors import NotFoundError
 
@@ -61,6 +67,12 @@ class ActionAnswerFaq(KnowledgeAction):
             # "สำนักงานเขตมีเบอร์กลางไหม": the type's national hotline, not an FAQ about it.
             if await send_general_answer(self.kb, dispatcher, office_type):
                 return [SlotSet("last_topic", f"office:{office_type}")]
+        service = answered_service(tracker)
+        cue = aspect_cue(text)
+        if service and cue and intent_confidence(tracker) < SURE_ASPECT_CONFIDENCE:
+            # Unsure, in a conversation about a service, with words that ask one
+            # of its aspects ("วันโอนต้องถือเอกสารอะไรไป"): the service answers.
+            return await answer_service(self.kb, dispatcher, tracker, [service], cue, self.now())
         key = faq_key(tracker)
         if key is None:
             dispatcher.utter_message(response="utter_default")

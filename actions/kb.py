@@ -39,6 +39,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from actions.service_names import ServiceNames, compact_names
 from app.errors import BotError, ExternalServiceError
 from app.kb.db import Database, create_database
 from app.kb.models import District, Faq, Office, OfficeType, Province, Service, ServiceNote
@@ -128,6 +129,8 @@ class KnowledgeBase:
         # The content generation the cached entries belong to; None: not known yet.
         self._generation: tuple[int, int] | None = None
         self._checked_at = -float("inf")
+        # The service names' spelling index and the service list it was read from.
+        self._service_names: tuple[list[Service], ServiceNames] | None = None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -164,6 +167,7 @@ class KnowledgeBase:
         self.cache.clear()
         self._generation = None
         self._checked_at = -float("inf")
+        self._service_names = None
 
     async def _cached(self, key: Hashable, load: Callable[[AsyncSession], Awaitable[T]]) -> T:
         await self._check_generation()
@@ -204,6 +208,26 @@ class KnowledgeBase:
 
     async def services(self) -> list[Service]:
         return await self._cached(("services",), services.list_services)
+
+    async def service_names(self) -> ServiceNames:
+        """Every service's names with their spelling index, rebuilt only when the names change.
+
+        The cached service list is replaced when a publication moves the content
+        generation (and by the TTL backstop); only then are its names compared,
+        and the index is rebuilt only if they differ: a published alias is
+        found from the next generation check on, an unchanged one costs nothing.
+        """
+        services = await self.services()
+        built = self._service_names
+        if built is not None and built[0] is services:
+            return built[1]
+        names = compact_names(services)
+        if built is not None and built[1].names == names:
+            index = built[1]  # the TTL replaced the list, the names are the same
+        else:
+            index = ServiceNames.build(names)
+        self._service_names = (services, index)
+        return index
 
     async def service_note(self, service_code: str, province_code: str) -> ServiceNote | None:
         """The province's published note on the service; None (cached too) when it has none."""

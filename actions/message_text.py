@@ -30,7 +30,9 @@ _FEE_CUES = re.compile(r"ค่าธรรมเนียม|เสียเง
 _RENEWAL_CUES = re.compile(
     r"(?<!ติด)ต่อ(?:อายุ|ใบ|ก่อน|ล่วงหน้า|กี่|ได้|ที่)|ไปต่อ|หมดอายุ|จะหมด|ใกล้หมด|ขาดต่อ|เปลี่ยนเป็น|เป็น\s?5\s?ปี|เลยกำหนด"
 )
-_LAPSED_CUES = re.compile(r"หมดอายุ|ขาดต่อ|ขาดมา|เลยกำหนด|สิ้นอายุ")
+_LAPSED_CUES = re.compile(r"หมดอายุ|ขาดต่อ|ขาดมา|ขาดไป|เลยกำหนด|สิ้นอายุ")
+# Money on top, for paying late: the penalty, which the deadline's answer gives.
+_EXTRA_CHARGE_CUES = re.compile(r"เพิ่ม|ค่าปรับ|โดนปรับ|เสียปรับ")
 
 _CONTACT_CUES = re.compile(r"เบอร์|โทร|สายด่วน|ติดต่อ|call\s*center|คอลเซ็นเตอร์", re.IGNORECASE)
 
@@ -120,8 +122,9 @@ _ASPECT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fee", re.compile(r"ค่า(?:ธรรมเนียม|ทำ|ต่อ|ใช้จ่าย|โอน)|กี่บาท|กี่ตังค์|เสียเงิน|ต้องจ่าย")),
     ("documents", re.compile(r"เอกสาร|ใช้อะไร|เตรียมอะไร|ถืออะไร|เอาอะไร|พยาน|แจ้งความ|ตำรวจ")),
     ("eligibility", re.compile(r"อายุเท่า|อายุกี่|ใครมีสิทธิ|ใครยื่น|คุณสมบัติ|แทนได้|ไปแทน|คนอื่นไป")),
-    ("deadline", re.compile(r"ล่วงหน้า|ภายในกี่|ภายในเดือน|กำหนด|ก่อนได้ไหม")),
-    ("processing_time", re.compile(r"กี่วัน|นานไหม|นานแค่ไหน|เลยไหม|ทันที|วันเดียว")),
+    ("deadline", re.compile(r"ล่วงหน้า|ภายในกี่|ภายในเดือน|กำหนด|ก่อนได้ไหม|ตอนไหน|มีเวลา")),
+    # "มีเวลากี่วัน" is how long one has (a deadline), not how long it takes.
+    ("processing_time", re.compile(r"(?<!มีเวลา)กี่วัน|นานไหม|นานแค่ไหน|เลยไหม|ทันที|วันเดียว")),
     ("where_to_apply", re.compile(r"ที่ไหน|ที่สำนักงาน|สำนักงานไหน|หน่วยงานไหน|เขตไหน|อำเภอไหน")),
 )
 
@@ -142,6 +145,11 @@ def aspect_cue(text: str) -> str | None:
     return None
 
 
+def has_aspect_cue(text: str, aspect: str) -> bool:
+    """True when the question's own words name ``aspect`` (among others, maybe)."""
+    return any(key == aspect and pattern.search(text) for key, pattern in _ASPECT_CUES)
+
+
 def asks_renewal(text: str) -> bool:
     """True for renewing a document or one that lapsed, not getting a first one."""
     return bool(_RENEWAL_CUES.search(normalised(text)))
@@ -156,6 +164,11 @@ def lapsed_for(message: dict[str, Any]) -> str | None:
         if item.get("entity") == "duration" and isinstance(value, str) and value.startswith("P"):
             return value
     return None
+
+
+def asks_extra_charge(text: str) -> bool:
+    """True for "do I pay extra (for being late)": a question about the penalty."""
+    return bool(_EXTRA_CHARGE_CUES.search(text))
 
 
 def asks_contact(text: str) -> bool:

@@ -18,6 +18,13 @@ Decisions:
   "บัตรประชาชน", "อ.เมืองเชียงใหม่" the district rather than the province.
   A district's span is not also tagged as its province; the province code is
   the first two digits of the district code.
+- an alias glued to the next or previous word ("ต่อภาษีรถเก๋ง": the tokenizer
+  keeps "รถเก๋ง" whole, so the alias "ต่อภาษีรถ" ends inside a token) still
+  matches: a token that begins with the last word of a multi-word service or
+  office name, or ends with the first, and whose rest is a word, is also
+  tried cut in two. Only multi-word names, so the other words must match
+  exactly; a one-word name or a place never matches inside a word ("ตาก" in
+  "ตากผ้า").
 - ambiguous names (จอมทอง is khet 1035 of Bangkok and amphoe 5002 of Chiang
   Mai; "อำเภอเมือง" is the capital district of every province) resolve to the
   one candidate in a province the same message names (by a province or an
@@ -31,7 +38,7 @@ from __future__ import annotations
 import hashlib
 import json
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, NamedTuple, Optional, Text
@@ -64,7 +71,7 @@ from bot.nlu.gazetteer import (
     build_gazetteer,
     sources_fingerprint,
 )
-from bot.nlu.tokenizer import ThaiSegmenter, finer_words, segmenter_from_data
+from bot.nlu.tokenizer import ThaiSegmenter, base_words, finer_words, segmenter_from_data
 
 
 class Pattern(NamedTuple):
@@ -72,6 +79,15 @@ class Pattern(NamedTuple):
 
     tokens: tuple[str, ...]
     values: dict[str, tuple[str, ...]]
+
+
+class _Piece(NamedTuple):
+    """A token, or one part of a token cut where a glued alias begins or ends."""
+
+    text: str
+    token: int  # index of the token it belongs to
+    start: int  # raw offset
+    end: int  # raw offset
 
 
 class _Match(NamedTuple):
@@ -158,19 +174,68 @@ class GazetteerMatcher:
             self._matcher.add(key, [Doc(self._vocab, words=list(pattern.tokens))])
             self._patterns[self._vocab.strings[key]] = pattern
         self.patterns = patterns
+        # Words a glued alias can end (begin) with: the last (first) word of a
+        # name of several words that names a service or an office.
+        phrases = [p.tokens for p in patterns
+                   if len(p.tokens) > 1 and set(p.values) & set(_GLUED_ENTITIES)]
+        self._last_words = frozenset(tokens[-1] for tokens in phrases)
+        self._first_words = frozenset(tokens[0] for tokens in phrases)
+        self._pattern_words = frozenset(t for p in patterns for t in p.tokens)
 
     def match(self, tokens: List[Token]) -> list[_Match]:
         """Non-overlapping, unambiguous matches over ``tokens``, in text order."""
         if not tokens:
             return []
-        words = [token.text for token in tokens]
+        found = self._found([_Piece(t.text, i, t.start, t.end) for i, t in enumerate(tokens)])
+        pieces = self._cut_glued(tokens)
+        if len(pieces) > len(tokens):
+            found = list(dict.fromkeys([*found, *self._glued(pieces)]))
+        return self._without_overlaps(self._resolved(found))
+
+    def _found(self, pieces: list[_Piece]) -> list[_Match]:
+        words = [piece.text for piece in pieces]
         doc = self._doc_class(self._vocab, words=words, spaces=[False] * len(words))
-        found = [
-            _Match(first, last, tokens[first].start, tokens[last - 1].end, entity, values)
+        return [
+            _Match(pieces[first].token, pieces[last - 1].token + 1, pieces[first].start,
+                   pieces[last - 1].end, entity, values)
             for match_id, first, last in self._matcher(doc)
             for entity, values in self._patterns[match_id].values.items()
         ]
-        return self._without_overlaps(self._resolved(found))
+
+    def _glued(self, pieces: list[_Piece]) -> list[_Match]:
+        """Service and office names that begin or end inside a token."""
+        counts = Counter(piece.token for piece in pieces)
+        cut = {token for token, count in counts.items() if count > 1}
+        found = []
+        for match in self._found(pieces):
+            inside = [p for p in pieces if match.first <= p.token < match.last]
+            within = [p for p in inside if match.start <= p.start and p.end <= match.end]
+            # A name of several pieces that uses a cut piece, and is more than the piece.
+            if (match.entity in _GLUED_ENTITIES and len(within) > 1
+                    and any(p.token in cut for p in within)):
+                found.append(match)
+        return found
+
+    def _cut_glued(self, tokens: List[Token]) -> list[_Piece]:
+        """The tokens, with each that holds the end (start) of a name cut after (before) it."""
+        words = base_words()
+        pieces: list[_Piece] = []
+        for index, token in enumerate(tokens):
+            text = token.text
+            cut = None
+            if text not in self._pattern_words:
+                cut = _cut_at(text, self._last_words, words, head=True) or _cut_at(
+                    text, self._first_words, words, head=False)
+            if cut is None:
+                pieces.append(_Piece(text, index, token.start, token.end))
+                continue
+            # Raw offsets inside the token only when normalising kept its length.
+            same_length = token.end - token.start == len(text)
+            middle = token.start + cut if same_length else token.end
+            pieces.append(_Piece(text[:cut], index, token.start, middle))
+            pieces.append(_Piece(text[cut:], index, middle if same_length else token.start,
+                                 token.end))
+        return pieces
 
     @staticmethod
     def _resolved(found: list[_Match]) -> list[_Match]:
@@ -201,6 +266,26 @@ class GazetteerMatcher:
             taken |= span
             kept.append(match)
         return sorted(kept, key=lambda m: (m.first, m.entity))
+
+
+# Entities whose names are phrases of ordinary words, which citizens glue to
+# the next word; places are single names that the tokenizer keeps whole.
+_GLUED_ENTITIES = (SERVICE, OFFICE_TYPE)
+# The shortest word a glued name may end or begin with: "รถ", "บัตร".
+_MIN_GLUED_WORD = 2
+
+
+def _cut_at(text: str, names: frozenset[str], words: frozenset[str], *, head: bool) -> int | None:
+    """Where to cut ``text`` so that one side is a name's word and the other a word.
+
+    ``head``: the name's word comes first ("รถ" + "เก๋ง"), else last. The longest
+    name's word wins.
+    """
+    for size in range(len(text) - 1, _MIN_GLUED_WORD - 1, -1):
+        name, rest = (text[:size], text[size:]) if head else (text[-size:], text[:-size])
+        if name in names and rest in words:
+            return size if head else len(text) - size
+    return None
 
 
 _MATCHERS: weakref.WeakValueDictionary[str, GazetteerMatcher] = weakref.WeakValueDictionary()

@@ -53,6 +53,11 @@ def _base_words() -> frozenset[str]:
     return frozenset(thai_words())
 
 
+def base_words() -> frozenset[str]:
+    """PyThaiNLP's word list, loaded once: what counts as a Thai word."""
+    return _base_words()
+
+
 @lru_cache(maxsize=4)
 def _trie(terms: tuple[str, ...]) -> Trie:
     """PyThaiNLP's words plus ``terms``; built once per dictionary (about 0.4 s)."""

@@ -538,3 +538,154 @@ async def test_in_a_conversation_about_a_service_a_near_miss_is_a_word(real_kb) 
         tracker("ต้องแจ้งภายในกี่วัน", "ask_deadline", slots={"service": "house_move_in"}),
     )
     assert said[0].split("\n")[0] == "กำหนดเวลาสำหรับแจ้งย้ายเข้า (ทะเบียนบ้าน)ค่ะ"
+
+
+# Which service a message means (actions/services.py, actions/service_names.py) -----------
+
+def spanned(text: str, intent: str, names: dict[str, str], *,
+            slots: dict[str, Any] | None = None) -> Tracker:
+    """A parse whose service entities carry their spans, as the gazetteer tags them."""
+    state = tracker(text, intent, slots=slots)
+    state.latest_message["entities"] = [
+        {"entity": "service", "value": code, "start": text.index(name),
+         "end": text.index(name) + len(name)}
+        for name, code in names.items()
+    ]
+    return state
+
+
+async def test_a_name_split_by_other_words_is_still_found(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        tracker("สูติบัตรของลูกชายหาย ต้องไปขอที่ไหน", "ask_where_to_apply"),
+    )
+    assert said[0].split("\n")[0] == (
+        "สถานที่ยื่นคำขอสำหรับขอคัดและรับรองสำเนาเอกสารทะเบียนราษฎร"
+        " (เช่น สำเนาทะเบียนบ้าน ทะเบียนประวัติ)ค่ะ"
+    )
+
+
+async def test_a_longer_name_in_the_text_beats_the_shorter_one_tagged(real_kb) -> None:
+    # "ขอมรณบัตร" alone is the death registration; "ขอมรณบัตร ... ใหม่" a copy of it.
+    text = "ขอมรณบัตรของแม่ใหม่อีกใบ ใช้อะไรบ้าง"
+    said, events = await run(
+        ActionAnswerService, real_kb,
+        spanned(text, "ask_documents", {"ขอมรณบัตร": "death_registration"}),
+    )
+    assert said[0].split("\n")[0].startswith("เอกสารที่ต้องใช้สำหรับขอคัดและรับรองสำเนา")
+    assert said[1].split("\n")[1] == "แจ้งตาย (ขอมรณบัตร)"  # the other one, offered
+    assert SlotSet("service", "civil_registration_certified_copy") in events
+
+
+async def test_what_the_citizen_already_has_is_the_background(real_kb) -> None:
+    text = "มีบัตรคนพิการอยู่แล้ว ขอเบี้ยคนพิการด้วยได้ไหม"
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        spanned(text, "ask_eligibility",
+                {"บัตรคนพิการ": "disability_card", "เบี้ยคนพิการ": "disability_allowance"}),
+    )
+    assert said[0].split("\n")[0] == "คุณสมบัติผู้ยื่นคำขอสำหรับลงทะเบียนรับเบี้ยความพิการค่ะ"
+
+
+async def test_the_reason_names_the_case_asked_about(real_kb) -> None:
+    text = "จะทำบัตรประชาชนใหม่ กรณีบัตรหาย ค่าทำเท่าไหร่"
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        spanned(text, "ask_fee", {"บัตรประชาชน": "id_card_renewal", "บัตรหาย": "id_card_lost"}),
+    )
+    assert said[0].split("\n")[1] == "• บัตรหายหรือถูกทำลาย: 100 บาท"
+
+
+async def test_do_i_need_a_police_report_is_asked_of_the_lost_document(real_kb) -> None:
+    text = "ต้องมีใบแจ้งความไปด้วยหรือเปล่าคะ"
+    said, events = await run(
+        ActionAnswerService, real_kb,
+        # Rasa has put the report, the message's entity, in the slot already.
+        spanned(text, "ask_service", {"ใบแจ้งความ": "police_report_lost_documents"},
+                slots={"service": "police_report_lost_documents",
+                       "last_topic": "service:id_card_lost:fee"}),
+    )
+    lines = said[0].split("\n")
+    assert lines[0] == ("เอกสารที่ต้องใช้สำหรับทำบัตรประจำตัวประชาชนใหม่"
+                        " กรณีบัตรหายหรือถูกทำลายค่ะ")
+    assert "• ไม่ต้องใช้ใบแจ้งความ แจ้งบัตรหายต่อเจ้าหน้าที่ที่สำนักทะเบียนได้เลย" in lines
+    assert SlotSet("service", "id_card_lost") in events
+
+
+async def test_a_police_report_question_of_its_own_is_about_the_report(real_kb) -> None:
+    text = "แจ้งความเอกสารหายต้องใช้อะไรบ้าง"
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        spanned(text, "ask_documents", {"แจ้งความเอกสารหาย": "police_report_lost_documents"}),
+    )
+    assert said[0].split("\n")[0] == "เอกสารที่ต้องใช้สำหรับแจ้งความเอกสารหาย (ลงบันทึกประจำวัน)ค่ะ"
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "heading"),
+    [
+        # An age of 60 or more: the elderly allowance, with the band for the age.
+        ("ยายอายุ 66 ได้เบี้ยเดือนละกี่บาท", {},
+         "จำนวนเงินที่ได้รับสำหรับลงทะเบียนรับเบี้ยยังชีพผู้สูงอายุค่ะ"),
+        # After the disability card: the allowance its record speaks of.
+        ("ได้บัตรมาแล้ว ขอเบี้ยต่อได้เลยไหม", {"service": "disability_card"},
+         "จำนวนเงินที่ได้รับสำหรับลงทะเบียนรับเบี้ยความพิการค่ะ"),
+        # Nothing says which: ask.
+        ("เบี้ยได้เดือนละกี่บาท", {}, "utter_ask_service"),
+    ],
+)
+async def test_a_bare_allowance_word(real_kb, text: str, slots: dict[str, Any],
+                                     heading: str) -> None:
+    said, _ = await run(ActionAnswerService, real_kb, tracker(text, "ask_amount", slots=slots))
+    assert said[0].split("\n")[0] == heading
+
+
+# An unsure classifier gives way to the words (actions/services.py, asked_aspect) -----------
+
+def unsure(text: str, intent: str, confidence: float, **slots: Any) -> Tracker:
+    state = tracker(text, intent, slots=slots)
+    state.latest_message["intent"]["confidence"] = confidence
+    return state
+
+
+@pytest.mark.parametrize(
+    ("confidence", "heading"),
+    [
+        (0.6, "เอกสารที่ต้องใช้สำหรับทำหนังสือเดินทาง (พาสปอร์ต) บุคคลทั่วไปค่ะ"),
+        # Sure of itself, the classifier is trusted.
+        (0.95, "กำหนดเวลาสำหรับทำหนังสือเดินทาง (พาสปอร์ต) บุคคลทั่วไปค่ะ"),
+    ],
+)
+async def test_words_naming_another_aspect_decide_when_the_intent_is_unsure(
+    real_kb, confidence: float, heading: str
+) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        unsure("ของลูกต้องเตรียมอะไรไปเพิ่มบ้าง", "ask_deadline", confidence, service="passport"),
+    )
+    assert said[0].split("\n")[0] == heading
+
+
+async def test_how_long_one_has_is_the_deadline(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        unsure("ลูกเกิดเมื่อวานซืน มีเวลากี่วันคะ", "ask_processing_time", 0.6,
+               service="birth_registration"),
+    )
+    assert said[0].split("\n")[0] == "กำหนดเวลาสำหรับแจ้งเกิด (ขอสูติบัตร)ค่ะ"
+
+
+async def test_an_unsure_faq_in_a_service_conversation_is_the_service_aspect(real_kb) -> None:
+    said, _ = await run(
+        ActionAnswerFaq, real_kb,
+        unsure("ไปสำนักงานต้องเอาเอกสารอะไรติดไปบ้าง", "faq", 0.45,
+               service="land_title_transfer", last_topic="service:land_title_transfer:fee"),
+    )
+    assert said[0].split("\n")[0] == "เอกสารที่ต้องใช้สำหรับจดทะเบียนโอนที่ดิน (ขาย ให้ โอนมรดก)ค่ะ"
+
+
+async def test_paying_extra_after_a_lapse_is_the_penalty(real_kb) -> None:
+    state = tracker("ภาษีรถค้างมา 3 เดือนแล้ว ขาดไป ต้องจ่ายเพิ่มไหม", "ask_fee",
+                    {"service": "vehicle_tax_renewal", "duration": "P3M"})
+    said, _ = await run(ActionAnswerService, real_kb, state)
+    assert said[0].split("\n")[0] == "กำหนดเวลาสำหรับต่อภาษีรถประจำปีค่ะ"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, text
@@ -87,17 +88,20 @@ async def test_an_officer_edit_shows_once_the_ttl_has_passed(kb_path: Path) -> N
 NEW_ANSWER = "ร้องเรียนได้ที่ศูนย์ดำรงธรรมทุกจังหวัด หรือโทร 1567 (ทดสอบการเผยแพร่)"
 
 
-async def _publish_faq_answer(kb_path: Path, answer: str) -> None:
+async def _publish(kb_path: Path, kind: ContentKind, data: dict[str, Any]) -> None:
+    """Publish ``data`` as an officer would: a draft, then its publication."""
     db = Database(sqlite_url(kb_path))
     try:
         async with db.session() as session:
             editor = editing.Editor("console:test")
-            draft = await editing.create_draft(
-                session, ContentKind.FAQ, {"key": "complaint_channels", "answer": answer}, editor
-            )
+            draft = await editing.create_draft(session, kind, data, editor)
             await editing.publish(session, draft.id, editor, "ทดสอบการเผยแพร่")
     finally:
         await db.dispose()
+
+
+async def _publish_faq_answer(kb_path: Path, answer: str) -> None:
+    await _publish(kb_path, ContentKind.FAQ, {"key": "complaint_channels", "answer": answer})
 
 
 async def test_a_publication_clears_the_cache_at_the_next_generation_check(
@@ -159,3 +163,45 @@ async def test_kb_session_turns_a_database_error_into_external_service_error(
     with pytest.raises(ExternalServiceError):
         async with kb.session() as session:
             await session.execute(text("SELECT * FROM no_such_table"))
+
+
+# The service names' spelling index (actions/service_names.py) -------------------------
+
+NEW_ALIAS = "เล่มเดินทางต่างประเทศ"  # long enough (>= 8) to be found misspelt
+
+
+async def _publish_passport_aliases(kb_path: Path, aliases: list[str]) -> None:
+    await _publish(kb_path, ContentKind.SERVICE, {"code": "passport", "aliases": aliases})
+
+
+async def test_the_service_names_index_is_built_once_per_generation(kb_path: Path) -> None:
+    clock = FakeTime()
+    kb = KnowledgeBase(get_settings(), clock=clock)
+    try:
+        first = await kb.service_names()
+        clock.now += 5 * GENERATION_CHECK_SECONDS  # checks find no publication
+        again = await kb.service_names()
+        clock.now += 2 * CACHE_TTL_SECONDS  # the TTL reloads the same names
+        after_ttl = await kb.service_names()
+    finally:
+        await kb.close()
+    assert again is first
+    assert after_ttl is first
+
+
+async def test_a_published_alias_is_in_the_index_from_the_next_generation_check(
+    kb_path: Path,
+) -> None:
+    clock = FakeTime()  # the TTL never runs out here: only the generation can refresh
+    kb = KnowledgeBase(get_settings(), clock=clock)
+    misspelt = "ขอเล่มเดินทางต่างประเทษ"  # one character off the new alias
+    try:
+        before = await kb.service_names()
+        await _publish_passport_aliases(kb_path, ["หนังสือเดินทาง", "พาสปอร์ต", NEW_ALIAS])
+        clock.now += GENERATION_CHECK_SECONDS
+        after = await kb.service_names()
+    finally:
+        await kb.close()
+    assert after is not before
+    assert (before.named_in(misspelt), after.named_in(misspelt)) == (None, "passport")
+    assert after.named_in("ขอ" + NEW_ALIAS, misspelt=False) == "passport"

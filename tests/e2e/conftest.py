@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import threading
@@ -20,10 +21,28 @@ from common.paths import ROOT
 from tests.conftest import require_model
 
 
+# Sessions sharing a machine may be given port ranges ("9000-9099"); unset,
+# the system picks any free port.
+PORT_RANGE_ENV = "E2E_PORT_RANGE"
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A free loopback port: from ``E2E_PORT_RANGE`` when set, else any."""
+    low, _, high = os.environ.get(PORT_RANGE_ENV, "").partition("-")
+    candidates = range(int(low), int(high) + 1) if low and high else [0]
+    for candidate in candidates:
+        if candidate in _handed_out:
+            continue  # handed out already, maybe not bound yet
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            port = int(sock.getsockname()[1])
+        _handed_out.add(port)
+        return port
+    raise RuntimeError(f"no free port in {PORT_RANGE_ENV}={os.environ[PORT_RANGE_ENV]}")
 
 
 def seed_kb(url: str) -> None:

@@ -25,9 +25,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.model]
 # 2026-12-07; branch answers' model passed 176, 184 and 186 of 243 (72.4 %,
 # 75.7 %, 76.5 %) in three runs the same day on a loaded machine (load 15-20:
 # some turns differ from run to run). After the actions and NLU fixes of the
-# afternoon, the merged model passed 214 (88.1 %) at load 0.5-3. Raise it
+# afternoon, the merged model passed 214 (88.1 %) at load 0.5-3; branch
+# nlufix's 227 (93.4 %, main's model 212 in the same session). Raise it
 # when the assistant gets better; never lower it to let a change pass.
-FLOOR = 0.85
+FLOOR = 0.91
 ARTIFACT = ROOT / "test-artifacts" / "conversations.txt"
 
 

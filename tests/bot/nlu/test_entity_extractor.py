@@ -6,9 +6,11 @@ import time
 
 import pytest
 from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.entity_extractor import GazetteerMatcher, Pattern
 from tests.bot.nlu.support import Trained
 
 
@@ -99,3 +101,56 @@ def test_matcher_time_per_message_is_well_under_a_millisecond(trained: Trained) 
         trained.extractor.extract(tokens)
         timings.append(time.perf_counter() - started)
     assert statistics.median(timings) < 0.001
+
+
+# Glued names ---------------------------------------------------------------------
+# Hand-made patterns, so the cases do not depend on the content terms.
+GLUED_PATTERNS = [
+    Pattern(("ต่อ", "ภาษี", "รถ"), {"service": ("vehicle_tax_renewal",)}),
+    Pattern(("บัตร", "หาย"), {"service": ("id_card_lost",)}),
+    Pattern(("ตาก",), {"province": ("63",)}),
+    Pattern(("จังหวัด", "ตาก"), {"province": ("63",)}),
+    Pattern(("สำนักงาน", "ขนส่ง"), {"office_type": ("land_transport_office",)}),
+]
+
+
+def glued(text: str, tokens: list[str]) -> list[tuple[str, str, str, int, int]]:
+    """(entity, raw text, value, first token, last token) of the matches over ``tokens``."""
+    spans, position = [], 0
+    for word in tokens:
+        start = text.index(word, position)
+        position = start + len(word)
+        spans.append(Token(word, start, position))
+    return [(m.entity, text[m.start:m.end], m.values[0], m.first, m.last)
+            for m in GazetteerMatcher(GLUED_PATTERNS).match(spans)]
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens", "expected"),
+    [
+        # The tokenizer keeps รถเก๋ง whole: the name ends inside it, the match
+        # covers the token and the span only the name.
+        ("ต่อภาษีรถเก๋งเท่าไหร่", ["ต่อ", "ภาษี", "รถเก๋ง", "เท่าไหร่"],
+         [("service", "ต่อภาษีรถ", "vehicle_tax_renewal", 0, 3)]),
+        ("ขอต่อภาษีรถตู้", ["ขอ", "ต่อ", "ภาษี", "รถตู้"],
+         [("service", "ต่อภาษีรถ", "vehicle_tax_renewal", 1, 4)]),
+        # A name that begins inside a token.
+        ("ขอบัตรหาย", ["ขอบัตร", "หาย"], [("service", "บัตรหาย", "id_card_lost", 0, 2)]),
+        ("ไปสำนักงานขนส่งนะ", ["ไปสำนักงาน", "ขนส่ง", "นะ"],
+         [("office_type", "สำนักงานขนส่ง", "land_transport_office", 0, 2)]),
+        # Unglued names still match as before.
+        ("ต่อภาษีรถ", ["ต่อ", "ภาษี", "รถ"],
+         [("service", "ต่อภาษีรถ", "vehicle_tax_renewal", 0, 3)]),
+        # Places are never found inside a word, even after their prefix.
+        ("ตากผ้า", ["ตากผ้า"], []),
+        ("จังหวัดตากผ้า", ["จังหวัด", "ตากผ้า"], []),
+        # The rest of the cut token must be a word.
+        ("ต่อภาษีรถxyz", ["ต่อ", "ภาษี", "รถxyz"], []),
+        # A name's word alone inside a token is not the name.
+        ("รถเก๋งสีแดง", ["รถเก๋ง", "สีแดง"], []),
+    ],
+)
+def test_names_glued_to_the_next_or_previous_word(text: str, tokens: list[str],
+                                                  expected: list) -> None:
+    assert glued(text, tokens) == expected
+
