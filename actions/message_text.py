@@ -34,6 +34,9 @@ _LAPSED_CUES = re.compile(r"หมดอายุ|ขาดต่อ|ขาด�
 # Money on top, for paying late: the penalty, which the deadline's answer gives.
 _EXTRA_CHARGE_CUES = re.compile(r"เพิ่ม|ค่าปรับ|โดนปรับ|เสียปรับ")
 
+# "ต้องจ่ายเดือนไหน": when to pay, which the deadline answers, not how much.
+_WHEN_CUES = re.compile(r"เดือนไหน|เมื่อไหร่|เมื่อไร|ช่วงไหน|ช่วงเดือน|ภายในวันที่|ก่อนวันที่")
+
 _CONTACT_CUES = re.compile(r"เบอร์|โทร|สายด่วน|ติดต่อ|call\s*center|คอลเซ็นเตอร์", re.IGNORECASE)
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -169,6 +172,11 @@ def lapsed_for(message: dict[str, Any]) -> str | None:
 def asks_extra_charge(text: str) -> bool:
     """True for "do I pay extra (for being late)": a question about the penalty."""
     return bool(_EXTRA_CHARGE_CUES.search(text))
+
+
+def asks_when(text: str) -> bool:
+    """True for "when": said of paying, the question is the deadline."""
+    return bool(_WHEN_CUES.search(text))
 
 
 def asks_contact(text: str) -> bool:

@@ -23,6 +23,7 @@ from actions.message_text import (
     asks_contact,
     asks_extra_charge,
     asks_renewal,
+    asks_when,
     aspect_cue,
     has_aspect_cue,
     is_follow_up,
@@ -405,11 +406,13 @@ def _meant_aspect(service: Service, aspect_key: str, tracker: Tracker) -> str:
     if lapsed and aspect_key == "fee" and asks_extra_charge(
             tracker.latest_message.get("text") or ""):
         return "deadline"  # "ขาดไป 2 เดือน เสียเงินเพิ่มไหม": the penalty for being late
+    text = tracker.latest_message.get("text") or ""
     if pays_benefits(service):
-        text = tracker.latest_message.get("text") or ""
         if aspect_key in ("fee", "overview", "eligibility") and asks_amount(text):
             return "amount"
         return aspect_key
+    if aspect_key in ("fee", "amount") and asks_when(text):
+        return "deadline"  # "ต้องจ่ายเดือนไหน": when to pay, not how much
     return "fee" if aspect_key == "amount" else aspect_key
 
 

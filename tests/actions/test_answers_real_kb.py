@@ -675,6 +675,15 @@ async def test_how_long_one_has_is_the_deadline(real_kb) -> None:
     assert said[0].split("\n")[0] == "กำหนดเวลาสำหรับแจ้งเกิด (ขอสูติบัตร)ค่ะ"
 
 
+@pytest.mark.parametrize(("intent", "confidence"), [("ask_fee", 0.6), ("ask_fee", 0.95), ("ask_amount", 0.9)])
+async def test_when_to_pay_is_the_deadline_not_the_fee(real_kb, intent: str, confidence: float) -> None:
+    said, _ = await run(
+        ActionAnswerService, real_kb,
+        unsure("ค่าต่อทะเบียนรถต้องจ่ายเมื่อไหร่ครับ", intent, confidence, service="vehicle_tax_renewal"),
+    )
+    assert said[0].split("\n")[0] == "กำหนดเวลาสำหรับต่อภาษีรถประจำปีค่ะ"
+
+
 async def test_an_unsure_faq_in_a_service_conversation_is_the_service_aspect(real_kb) -> None:
     said, _ = await run(
         ActionAnswerFaq, real_kb,
