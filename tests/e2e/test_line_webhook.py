@@ -11,9 +11,11 @@ import urllib.request
 import uuid
 
 import pytest
+import yaml
 from linebot.v3.messaging import ReplyMessageRequest
 
 from app.launcher import Stack
+from common.paths import ROOT
 from tests.e2e.conftest import LINE_SECRET, LineStandIn, post_json
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
@@ -27,6 +29,16 @@ def _webhook(user: str, text: str) -> bytes:
         "source": {"type": "user", "userId": user}, "webhookEventId": uuid.uuid4().hex.upper(),
         "deliveryContext": {"isRedelivery": False}, "replyToken": uuid.uuid4().hex,
         "message": {"id": "1", "type": "text", "quoteToken": "q", "text": text},
+    }
+    return json.dumps({"destination": "U" + "0" * 32, "events": [event]}).encode()
+
+
+def _follow(user: str) -> bytes:
+    event = {
+        "type": "follow", "mode": "active", "timestamp": int(time.time() * 1000),
+        "source": {"type": "user", "userId": user}, "webhookEventId": uuid.uuid4().hex.upper(),
+        "deliveryContext": {"isRedelivery": False}, "replyToken": uuid.uuid4().hex,
+        "follow": {"isUnblocked": False},
     }
     return json.dumps({"destination": "U" + "0" * 32, "events": [event]}).encode()
 
@@ -50,6 +62,18 @@ def test_signed_thai_question_gets_one_valid_reply(stack: Stack, line_api: LineS
     flex = next(m for m in reply["messages"] if m["type"] == "flex")
     assert "หนังสือเดินทาง" in flex["altText"]
     assert "บัตรประจำตัวประชาชนฉบับจริงที่ยังไม่หมดอายุ" in json.dumps(flex["contents"], ensure_ascii=False)
+
+
+def test_a_new_follower_gets_the_welcome_and_privacy_notice(stack: Stack, line_api: LineStandIn) -> None:
+    welcome = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]["utter_greet"][0]["text"]
+    body = _follow("U" + uuid.uuid4().hex)
+    before = len(line_api.bodies(REPLY))
+    status, _ = post_json(f"{stack.rasa_url}/webhooks/line/webhook", None, {"X-Line-Signature": _sign(body)}, raw=body)
+    assert status == 200
+    [reply] = line_api.wait_for(REPLY, before + 1)[before:]
+    ReplyMessageRequest.from_dict(reply)
+    assert reply["messages"] == [{"type": "text", "text": welcome}]
+    assert "ข้อมูลส่วนบุคคล" in welcome
 
 
 def test_forged_signature_gets_401_and_nothing_is_processed(stack: Stack, line_api: LineStandIn) -> None:

@@ -23,18 +23,21 @@ def agent() -> Any:
     return Agent.load(str(MODEL))
 
 
-async def test_follow_gets_the_welcome_and_privacy_notice_from_rasa(
+async def test_follow_reaches_rasa_as_a_greeting_and_without_action_server_gets_the_apology(
     make_line: Any, agent: Any
 ) -> None:
+    # The greeting is action_greet (an English "hello" is answered in English),
+    # so the welcome itself comes from the action server: tests/e2e/
+    # test_line_webhook.py. Without one, the citizen still gets an answer.
     line = await make_line(agent=agent, turn_timeout_seconds=60.0)
     follow = event("follow", follow={"isUnblocked": False})
     await line.send(follow)
 
     [reply] = line.api.to(REPLY_PATH)
-    welcome = agent.domain.responses["utter_greet"][0]["text"]
+    apology = agent.domain.responses["utter_service_unavailable"][0]["text"]
     assert reply.body == {"replyToken": follow["replyToken"],
-                          "messages": [{"type": "text", "text": welcome}]}
-    assert "ข้อมูลส่วนบุคคล" in welcome
+                          "messages": [{"type": "text", "text": apology}]}
+    assert "1111" in apology
     tracker = await agent.tracker_store.retrieve(USER_A)
     assert tracker.latest_message.intent["name"] == "greet"
     # Rasa adds its own keys (assistant_id, model_id) to the metadata.
