@@ -25,8 +25,8 @@ bash scripts/ensure_system.sh || failures+=("system prerequisites")
 [ -x scripts/build_web.sh ] && { bash scripts/build_web.sh || failures+=("web build"); }
 
 # Fast tiers: no model, no browser.
-run "rasa env: unit tests" $RASA_PY -m pytest -q tests/bot -m "not model and not e2e and not browser"
-run "app env: unit and service tests" $APP_PY -m pytest -q tests --ignore=tests/bot -m "not model and not e2e and not browser"
+run "rasa env: unit tests" $RASA_PY -m pytest -q --durations=25 tests/bot -m "not model and not e2e and not browser"
+run "app env: unit and service tests" $APP_PY -m pytest -q --durations=25 tests --ignore=tests/bot -m "not model and not e2e and not browser"
 
 # Data checks and the trained model.
 run "seed knowledge base" $APP_PY -m app.kb.seed
@@ -36,8 +36,8 @@ run "train (only what changed)" bash scripts/model.sh
 run "story tests" $RASA test core --stories tests/test_stories.yml --model models/thai-assistant.tar.gz --e2e --fail-on-prediction-errors --out test-artifacts/core --quiet
 
 # Slow tiers: trained model, end to end, browser.
-run "rasa env: model tests" $RASA_PY -m pytest -q tests/bot -m "model"
-run "app env: model, e2e and browser tests" $APP_PY -m pytest -q tests --ignore=tests/bot -m "model or e2e or browser"
+run "rasa env: model tests" $RASA_PY -m pytest -q --durations=25 tests/bot -m "model"
+run "app env: model, e2e and browser tests" $APP_PY -m pytest -q --durations=25 tests --ignore=tests/bot -m "model or e2e or browser"
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then
