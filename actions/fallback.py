@@ -32,6 +32,7 @@ from actions.services import (
     by_role,
     intent_payload,
     police_report_asked_of,
+    service_named_in_text,
     with_longer_name,
 )
 from app.errors import BotError, NotFoundError
@@ -125,7 +126,7 @@ def _service_and_aspect(
     words name its aspect ("จ่ายล่วงหน้าได้กี่วัน").
     """
     text = tracker.latest_message.get("text") or ""
-    cue = aspect_cue(text)
+    cue = aspect_cue(text, how_to_is_steps=True)
     service = entities.get("service")
     if service is None:
         slot_service = canonical("service", tracker.get_slot("service"))
@@ -165,11 +166,17 @@ class ActionDefaultAskAffirmation(KnowledgeAction):
                 break
         message = tracker.latest_message
         codes = by_role(entity_values(message, "service"), message)
-        if codes:  # several services, or a longer name than the NLU saw: as answers choose
-            try:
+        try:
+            if codes:  # several services, or a longer name than the NLU saw: as answers choose
                 codes = await with_longer_name(self.kb, codes, message)
-            except BotError:  # a refinement only: the menu still helps without it
-                pass
+            elif code := await service_named_in_text(self.kb, message.get("text") or "",
+                                                     misspelt=False):
+                # "แล้วถ้าบัตรแค่หมดอายุ เสียเงินไหม": a name the NLU missed
+                # beats the service talked about before.
+                codes = [code]
+        except BotError:  # a refinement only: the menu still helps without it
+            pass
+        if codes:
             entities = {**entities, "service": codes[0]}
         service, aspect = _service_and_aspect(tracker, entities, candidates)
         if (asked_of := police_report_asked_of(codes, tracker)) is not None:

@@ -140,12 +140,17 @@ def is_follow_up(text: str) -> bool:
     return bool(_FOLLOW_UP_CUES.search(text))
 
 
-def aspect_cue(text: str) -> str | None:
+# "ต้องทำยังไงบ้าง" asks for the steps when nothing else was understood; where
+# the NLU asked for the overview ("บัตรหาย ต้องทำยังไง"), the overview says more.
+_HOW_TO = re.compile(r"ต้องทำ(?:อะไร|ยังไง|อย่างไร)|ทำ(?:ยังไง|อย่างไร)บ้าง")
+
+
+def aspect_cue(text: str, *, how_to_is_steps: bool = False) -> str | None:
     """The aspect a question's own words ask about, when one is clear; else None."""
     for aspect, pattern in _ASPECT_CUES:
         if pattern.search(text):
             return aspect
-    return None
+    return "steps" if how_to_is_steps and _HOW_TO.search(text) else None
 
 
 def has_aspect_cue(text: str, aspect: str) -> bool:

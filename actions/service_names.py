@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.kb.models import Service
+from common.service_names import name_variants
 
 # A misspelt name is trusted from this length on: shorter names are one key
 # away from ordinary words ("แจ้งตาย" from "แจ้งภาย" in "แจ้งภายในกี่วัน").
@@ -40,7 +41,8 @@ def compact_names(services: Iterable[Service]) -> Names:
     names: dict[str, set[str]] = {}
     for service in services:
         for name in (service.name_th, *service.aliases):
-            names.setdefault(name.replace(" ", ""), set()).add(service.code)
+            for variant in name_variants(name):
+                names.setdefault(variant.replace(" ", ""), set()).add(service.code)
     return {name: frozenset(codes) for name, codes in names.items()}
 
 

@@ -19,7 +19,7 @@ stamp=models/thai-assistant.inputs
 # data/kb is only the seed: what training takes from content reaches it through
 # the published database, exported into data/nlu/content by `make model`.
 inputs_hash() {
-  find config.yml domain.yml data bot requirements.txt constraints-rasa.txt \
+  find config.yml domain.yml data bot common requirements.txt constraints-rasa.txt \
     -path data/kb -prune -o -type f ! -name '*.pyc' -print0 \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 }

@@ -34,6 +34,8 @@ from typing import Any
 
 import rasa.shared.utils.io
 
+from common import service_names
+from common.service_names import name_variants
 from common.training_content import DOMAIN_TEXTS, OFFICE_TYPES, SERVICES, TERMS_FILE
 
 logger = logging.getLogger(__name__)
@@ -298,7 +300,8 @@ def _add_services(builder: _Builder, terms: Mapping[str, Any]) -> None:
         # tokenizer keeps their words apart for the intent classifier and the
         # extractor matches them as token sequences, longest first.
         for name in names:
-            builder.add(name, SERVICE, code, dictionary=False)
+            for variant in name_variants(name):
+                builder.add(variant, SERVICE, code, dictionary=False)
 
 
 def _add_abbreviations(builder: _Builder, lookups: Mapping[str, Any]) -> None:
@@ -360,4 +363,7 @@ def sources_fingerprint(data_root: str | Path) -> str:
     for path in source_files(root):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    # Rasa fingerprints a component's class, not this module's rules: the way
+    # names are also spelt changes what the components match, so it counts too.
+    digest.update(Path(service_names.__file__).read_bytes())
     return digest.hexdigest()

@@ -472,6 +472,27 @@ async def test_an_unsure_question_whose_words_name_the_aspect_keeps_the_service(
     assert said[0].split("\n")[0] == heading
 
 
+async def test_an_unsure_question_naming_a_service_the_nlu_missed_is_about_that_service(
+    real_kb,
+) -> None:
+    said, _ = await run(
+        ActionDefaultAskAffirmation, real_kb,
+        tracker("แล้วถ้าบัตรแค่หมดอายุ เสียเงินไหม", "nlu_fallback",
+                slots={"service": "id_card_lost", "last_topic": "service:id_card_lost:documents"}),
+    )
+    assert said[0].split("\n")[0] == (
+        "ค่าธรรมเนียมสำหรับทำบัตรประจำตัวประชาชนใหม่ กรณีบัตรหมดอายุ (ต่ออายุบัตร)ค่ะ")
+
+
+async def test_an_unsure_how_to_question_gets_the_steps(real_kb) -> None:
+    said, _ = await run(
+        ActionDefaultAskAffirmation, real_kb,
+        tracker("แล้วไปถึงแล้วต้องทำอะไรบ้าง เรียงให้หน่อย", "nlu_fallback",
+                slots={"service": "house_move_in"}),
+    )
+    assert said[0].split("\n")[0] == "ขั้นตอนสำหรับแจ้งย้ายเข้า (ทะเบียนบ้าน)ค่ะ"
+
+
 async def test_an_unsure_question_without_a_service_or_cue_gets_the_menu(real_kb) -> None:
     said, _ = await run(
         ActionDefaultAskAffirmation, real_kb,

@@ -166,12 +166,18 @@ NEW_FAQ = {
     "source_url": "https://www.dopa.go.th/",
 }
 NEW_FAQ_QUESTION = "ใครดูแลข้อมูลของแชทบอทนี้คะ"
+# A new everyday name for a service, published like the FAQ: no file is edited.
+NEW_ALIAS = "ต่อบัตรคนไทย"
+ALIAS_SERVICE = "id_card_renewal"
 
 
-def publish_faq(kb_url: str) -> None:
+def publish_faq_and_alias(kb_url: str) -> None:
     from app.kb.db import Database
     from app.kb.models import ContentKind
     from app.kb.repositories import editing
+
+    seeded = yaml.safe_load((ROOT / "data" / "kb" / "services" / f"{ALIAS_SERVICE}.yml")
+                            .read_text(encoding="utf-8"))
 
     async def run() -> None:
         db = Database(kb_url)
@@ -180,6 +186,10 @@ def publish_faq(kb_url: str) -> None:
                 editor = editing.Editor("console:e2e-retraining")
                 draft = await editing.create_draft(session, ContentKind.FAQ, NEW_FAQ, editor)
                 await editing.publish(session, draft.id, editor, "เพิ่มคำถามใหม่ทดสอบการฝึกโมเดล")
+                service = await editing.create_draft(
+                    session, ContentKind.SERVICE,
+                    {"code": ALIAS_SERVICE, "aliases": [*seeded["aliases"], NEW_ALIAS]}, editor)
+                await editing.publish(session, service.id, editor, "คำที่ประชาชนพิมพ์")
         finally:
             await db.dispose()
 
@@ -187,15 +197,24 @@ def publish_faq(kb_url: str) -> None:
         pool.submit(asyncio.run, run()).result()
 
 
-def test_an_faq_added_in_the_console_is_recognised_after_retraining(
+def services_tagged(stack: Stack, text: str) -> list[str]:
+    status, parsed = post_json(f"{stack.rasa_url}/model/parse?token={stack.config.rasa_token}",
+                               {"text": text})
+    assert status == 200, parsed
+    return [e["value"] for e in parsed["entities"] if e["entity"] == "service"]
+
+
+def test_an_faq_and_an_alias_added_in_the_console_are_recognised_after_retraining(
     pulling_stack: tuple[Stack, ModelStore], tmp_path: Path
 ) -> None:
-    """The whole flow of issue 10: publish a new FAQ, retrain (validate, train, evaluate,
-    publish), and the running Rasa pulls the model and answers the new question."""
+    """The whole flow of issue 10: publish a new FAQ and a new alias, with no file
+    edited, retrain (export, validate, train, evaluate, publish), and the running
+    Rasa pulls the model, answers the new question and tags the new alias."""
     stack, store = pulling_stack
     kb_url = stack.config.kb_database_url
     assert kb_url is not None
-    publish_faq(kb_url)
+    assert ALIAS_SERVICE not in services_tagged(stack, f"อยาก{NEW_ALIAS}")
+    publish_faq_and_alias(kb_url)
     # The rule "not below the model in service" is tested in tests/app/training;
     # here the model in service is recorded as scoring nothing, and the floor is 0,
     # so this test is about delivery, whatever the accuracy of today's data.
@@ -228,3 +247,4 @@ def test_an_faq_added_in_the_console_is_recognised_after_retraining(
     assert citizens.failures == []
     answer = Chat(stack, f"after-{uuid.uuid4().hex}").texts(NEW_FAQ_QUESTION)
     assert answer.startswith(NEW_FAQ["answer"]), answer
+    assert ALIAS_SERVICE in services_tagged(stack, f"อยาก{NEW_ALIAS}")
