@@ -167,7 +167,7 @@ NEW_FAQ = {
 }
 NEW_FAQ_QUESTION = "ใครดูแลข้อมูลของแชทบอทนี้คะ"
 # A new everyday name for a service, published like the FAQ: no file is edited.
-NEW_ALIAS = "ต่อบัตรคนไทย"
+NEW_ALIAS = "บัตรคนไทยรอบใหม่"
 ALIAS_SERVICE = "id_card_renewal"
 
 
@@ -213,7 +213,7 @@ def test_an_faq_and_an_alias_added_in_the_console_are_recognised_after_retrainin
     stack, store = pulling_stack
     kb_url = stack.config.kb_database_url
     assert kb_url is not None
-    assert ALIAS_SERVICE not in services_tagged(stack, f"อยาก{NEW_ALIAS}")
+    assert ALIAS_SERVICE not in services_tagged(stack, f"อยากทำ{NEW_ALIAS}")
     publish_faq_and_alias(kb_url)
     # The rule "not below the model in service" is tested in tests/app/training;
     # here the model in service is recorded as scoring nothing, and the floor is 0,
@@ -247,4 +247,4 @@ def test_an_faq_and_an_alias_added_in_the_console_are_recognised_after_retrainin
     assert citizens.failures == []
     answer = Chat(stack, f"after-{uuid.uuid4().hex}").texts(NEW_FAQ_QUESTION)
     assert answer.startswith(NEW_FAQ["answer"]), answer
-    assert ALIAS_SERVICE in services_tagged(stack, f"อยาก{NEW_ALIAS}")
+    assert ALIAS_SERVICE in services_tagged(stack, f"อยากทำ{NEW_ALIAS}")
