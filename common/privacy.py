@@ -101,6 +101,13 @@ _LINE_HANDLE = re.compile(
     re.IGNORECASE,
 )
 
+# Every pattern above needs a digit (``\d``, Thai digits included), an "@"
+# (e-mail) or a Latin letter (LINE IDs and handles; matched ignoring case, as
+# the handle's pattern is). A text with none of them holds no shape, so
+# ``find_personal_data`` returns at once: most of the bot's texts and many
+# citizens' messages are Thai words only.
+_MAY_HOLD_A_SHAPE = re.compile(r"[\d@A-Za-z]", re.IGNORECASE)
+
 PROVINCES: tuple[str, ...] = (
     "กรุงเทพมหานคร", "กรุงเทพฯ", "กรุงเทพ", "กทม.", "กทม", "กระบี่", "กาญจนบุรี", "กาฬสินธุ์",
     "กำแพงเพชร", "ขอนแก่น", "จันทบุรี", "ฉะเชิงเทรา", "ชลบุรี", "ชัยนาท", "ชัยภูมิ", "ชุมพร",
@@ -226,7 +233,7 @@ def find_personal_data(text: str) -> list[Finding]:
 
     Thai digits are matched as ASCII digits; offsets refer to ``text``.
     """
-    if not text:
+    if not text or not _MAY_HOLD_A_SHAPE.search(text):
         return []
     return resolve(_candidates(ascii_digits(text)))
 
