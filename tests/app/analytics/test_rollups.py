@@ -264,6 +264,31 @@ async def test_a_store_from_before_the_summary_is_filled_when_opened(engine: Asy
             session, Filter(), Scope.country(), use_rollups=False)
 
 
+async def test_a_store_from_before_the_summary_opens_without_the_rebuild_when_told(
+        engine: AsyncEngine, caplog: pytest.LogCaptureFixture) -> None:
+    async with engine.begin() as connection:
+        await connection.run_sync(AnalyticsBase.metadata.create_all)
+        for table in (ConversationHour, TurnCube, LatencyCube):
+            await connection.run_sync(table.__table__.drop)
+    conversations, turns = random_rows(30)
+    async with async_sessionmaker(engine)() as session:
+        session.add_all(conversations)
+        await session.flush()
+        session.add_all(turns)
+        await session.commit()
+    await create_schema(engine, rebuild_summaries=False)
+    assert "python -m app.analytics rollups" in caplog.text
+    async with async_sessionmaker(engine)() as session:
+        assert await _summary(session) == []
+        assert await _cubes(session) == []
+    async with async_sessionmaker(engine)() as session, session.begin():
+        await rollups.rebuild(session)
+    async with async_sessionmaker(engine)() as session:
+        assert sum(row[5] for row in await _summary(session)) == len(turns)
+        assert await q.outcomes(session, Filter(), Scope.country()) == await q.outcomes(
+            session, Filter(), Scope.country(), use_rollups=False)
+
+
 async def test_retention_of_some_conversations_leaves_the_cubes_a_rebuild_gives(seeded: AsyncSession,
                                                                                 engine: AsyncEngine) -> None:
     sessions = sessionmaker(engine)
