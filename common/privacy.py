@@ -102,11 +102,13 @@ _LINE_HANDLE = re.compile(
 )
 
 # Every pattern above needs a digit (``\d``, Thai digits included), an "@"
-# (e-mail) or a Latin letter (LINE IDs and handles; matched ignoring case, as
-# the handle's pattern is). A text with none of them holds no shape, so
-# ``find_personal_data`` returns at once: most of the bot's texts and many
-# citizens' messages are Thai words only.
-_MAY_HOLD_A_SHAPE = re.compile(r"[\d@A-Za-z]", re.IGNORECASE)
+# (e-mail), the cue of a LINE handle (each holds "ไลน" or "line") or a LINE
+# ID (a letter and 32 hex digits, which may all be letters); matched ignoring
+# case, as the handle's pattern is, so this finds a superset. A text with
+# none of them holds no shape, so ``find_personal_data`` returns at once:
+# most of the bot's texts, entity and slot values such as "passport", and
+# many citizens' messages.
+_MAY_HOLD_A_SHAPE = re.compile(r"[\d@]|ไลน|line|[UCR][0-9a-f]{32}", re.IGNORECASE)
 
 PROVINCES: tuple[str, ...] = (
     "กรุงเทพมหานคร", "กรุงเทพฯ", "กรุงเทพ", "กทม.", "กทม", "กระบี่", "กาญจนบุรี", "กาฬสินธุ์",

@@ -183,9 +183,9 @@ def _token_features(token: str) -> tuple[bool, bool, bool, str, bool]:
     PyThaiNLP's ``_doc2features`` works these out three times per token (as
     the word, the next word's previous and the previous word's next), in
     Python a character at a time. Here once per token, and once per process
-    for a token of PyThaiNLP's own lists (words, names, stopwords): those
-    repeat from message to message and are public; any other token, which
-    may be somebody's name, is worked out again and not kept.
+    for a single character or a token of PyThaiNLP's own lists (words, names,
+    stopwords): those repeat from message to message and are public; any
+    other token (somebody's name, a phone number) is worked out again and not kept.
     """
     first, family, words, _ = _lists()
     if token in words or token in first or token in family or len(token) == 1:

@@ -162,7 +162,9 @@ def test_text_without_digits_at_signs_or_latin_letters_skips_the_patterns(monkey
 
     texts = [m["text"] for path in sorted(CORPUS.glob("*.yml"))
              for m in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]]
-    texts += ["เอกสารที่ต้องใช้ค่ะ\n• บัตรประจำตัวประชาชน", "ไอดีไลน์ ｓomchai", "โทร ๐๘๑๒๓๔๕๖๗๘"]
+    texts += ["เอกสารที่ต้องใช้ค่ะ\n• บัตรประจำตัวประชาชน", "ไอดีไลน์ ｓomchai", "โทร ๐๘๑๒๓๔๕๖๗๘", "passport",
+              "ไอดีไลน์ somchai_88", "LINE ID: abc_123x", "add Line somchai", "แอดไลน์คือ jaidee.s",
+              "U" + "abcdef" * 5 + "ab", "ส่งไป Cabcdefabcdefabcdefabcdefabcdefab ค่ะ"]
     found = [find_personal_data(t) for t in texts]
     monkeypatch.setattr(privacy, "_MAY_HOLD_A_SHAPE", privacy.re.compile(""))
     assert [find_personal_data(t) for t in texts] == found
