@@ -86,6 +86,10 @@ class Settings:
     # ANALYTICS_RETENTION_DAYS: conversations older than this are deleted from
     # analytics, the tracker store and feedback by the worker's daily job.
     analytics_retention_days: int = 365
+    # ANALYTICS_REBUILD_SUMMARIES=0: opening a store that lacks a summary table
+    # creates it empty instead of filling it from the turns (571 s for 1M
+    # turns, in the opener's start); run `python -m app.analytics rollups` then.
+    analytics_rebuild_summaries: bool = True
     # TRACKER_DATABASE_URL: Rasa's tracker store, for backfill, retention, export
     # and delete (synchronous SQLAlchemy URL).
     tracker_database_url: str = field(default_factory=lambda: f"sqlite:///{VAR / 'tracker.sqlite3'}")
@@ -112,6 +116,22 @@ def _float(env: Mapping[str, str], key: str, default: float) -> float:
 
 def _int(env: Mapping[str, str], key: str, default: int) -> int:
     return int(_float(env, key, default))
+
+
+def _bool(env: Mapping[str, str], key: str, default: bool) -> bool:
+    """1/true/yes/on or 0/false/no/off, any case; unset or empty is ``default``.
+
+    Raises:
+        ConfigError: any other value (a typo must not silently keep the default).
+    """
+    raw = env.get(key, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{key} must be 1/true/yes/on or 0/false/no/off, got {raw!r}")
 
 
 def _origins(env: Mapping[str, str], key: str) -> tuple[str, ...] | None:
@@ -200,6 +220,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         analytics_queue=env.get("RABBITMQ_EVENTS_QUEUE") or defaults.analytics_queue,
         analytics_exchange=env.get("RABBITMQ_EXCHANGE") or defaults.analytics_exchange,
         analytics_retention_days=_int(env, "ANALYTICS_RETENTION_DAYS", defaults.analytics_retention_days),
+        analytics_rebuild_summaries=_bool(env, "ANALYTICS_REBUILD_SUMMARIES", defaults.analytics_rebuild_summaries),
         tracker_database_url=env.get("TRACKER_DATABASE_URL") or (
             f"sqlite:///{env['RASA_TRACKER_DB']}" if env.get("RASA_TRACKER_DB")
             else defaults.tracker_database_url),

@@ -3,6 +3,7 @@
 Run (figures to bench/results/analytics_worker.json and the terminal):
 
     .venv/app/bin/python -m bench.analytics_worker            # worker: RabbitMQ -> PostgreSQL
+    .venv/app/bin/python -m bench.analytics_worker --only unique --profile /tmp/worker.prof
     .venv/rasa/bin/python -m bench.analytics_turn             # a turn's save, with and without redaction
 
 **worker**: conversations built from the privacy corpus (every user message
@@ -14,11 +15,19 @@ it into a fresh PostgreSQL database. Where the time goes is measured in the
 same run on the same events: redaction alone, and the store alone
 (``apply_batch`` with redaction switched off); the rest is AMQP and asyncio.
 
+``--only corpus|unique`` runs one of the two streams; ``--profile PATH``
+writes a cProfile of the whole worker run (step 3) to PATH.{corpus,unique}.
+The worker's CPU time per event (user + sys of this process: the worker,
+not PostgreSQL or RabbitMQ) is reported beside the rate, since it depends
+less on what else the machine runs.
+
 **turn**: bench/analytics_turn.py (the Rasa environment).
 """
 from __future__ import annotations
 
+import argparse
 import asyncio
+import cProfile
 import json
 import os
 import secrets
@@ -87,7 +96,7 @@ def _drop_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-async def bench_worker(turns: int, unique: bool = False) -> dict[str, Any]:
+async def bench_worker(turns: int, unique: bool = False, profile: str | None = None) -> dict[str, Any]:
     import aio_pika
 
     from app.analytics.db import create_engine, create_schema, sessionmaker
@@ -117,10 +126,11 @@ async def bench_worker(turns: int, unique: bool = False) -> dict[str, Any]:
     await create_schema(engine)
     sessions = sessionmaker(engine)
     messages = [Message.of(e) for e in events]
-    started = time.perf_counter()
+    started, store_cpu0 = time.perf_counter(), time.process_time()
     for i in range(0, len(messages), 500):
         await apply_batch(sessions, messages[i:i + 500], redactor=lambda e: e)
     store_s = time.perf_counter() - started
+    store_cpu = time.process_time() - store_cpu0
     await engine.dispose()
     _drop_database(f"bench_store_{suffix}")
 
@@ -139,16 +149,23 @@ async def bench_worker(turns: int, unique: bool = False) -> dict[str, Any]:
     exchange = await channel.declare_exchange(exchange_name, aio_pika.ExchangeType.FANOUT)
     declared = await channel.declare_queue(queue, durable=True)
     await declared.bind(exchange, "")
-    for event in events:
-        await exchange.publish(aio_pika.Message(json.dumps(event).encode(),
-                                                delivery_mode=aio_pika.DeliveryMode.PERSISTENT), "")
+    for i in range(0, len(events), 500):  # confirmed 500 at a time, in order within a chunk
+        await asyncio.gather(*(exchange.publish(aio_pika.Message(
+            json.dumps(event).encode(), delivery_mode=aio_pika.DeliveryMode.PERSISTENT), "")
+            for event in events[i:i + 500]))
     worker = Worker(sessionmaker(engine), AMQP, queue, exchange=exchange_name, batch_size=500)
+    profiler = cProfile.Profile() if profile else None
     cpu0, wall0 = time.process_time(), time.perf_counter()
+    if profiler is not None:
+        profiler.enable()
     running = asyncio.create_task(worker.run())
     while worker.applied < len(events):
         await asyncio.sleep(0.05)
     wall = time.perf_counter() - wall0
     cpu = time.process_time() - cpu0
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile)
     worker.stop()
     await running
     await declared.delete(if_unused=False, if_empty=False)
@@ -161,15 +178,21 @@ async def bench_worker(turns: int, unique: bool = False) -> dict[str, Any]:
         "worker_events_per_s": round(len(events) / wall, 1),
         "worker_wall_s": round(wall, 2),
         "worker_cpu_s": round(cpu, 2),
+        "worker_cpu_ms_per_event": round(1000 * cpu / len(events), 4),
         "redaction_cpu_s": round(redaction_s, 2),
         "redaction_ms_per_user_message": round(1000 * redaction_s / users, 3),
         "store_only_wall_s": round(store_s, 2),
         "store_only_events_per_s": round(len(events) / store_s, 1),
+        "store_only_cpu_ms_per_event": round(1000 * store_cpu / len(events), 4),
     })
     return results
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=("corpus", "unique"), help="run one stream only")
+    parser.add_argument("--profile", metavar="PATH", help="cProfile of the worker run to PATH.<stream>")
+    args = parser.parse_args()
     mode = "worker"
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / "analytics_worker.json"
@@ -177,7 +200,11 @@ def main() -> None:
     turns = int(os.environ.get("BENCH_TURNS", "4000"))
     # The corpus repeats its texts; the second run makes every message new.
     for key, unique in ((mode, False), (f"{mode}_unique_texts", True)):
-        figures = asyncio.run(bench_worker(turns, unique=unique))
+        stream_name = "unique" if unique else "corpus"
+        if args.only and args.only != stream_name:
+            continue
+        profile = f"{args.profile}.{stream_name}" if args.profile else None
+        figures = asyncio.run(bench_worker(turns, unique=unique, profile=profile))
         figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
         figures["at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         saved[key] = figures

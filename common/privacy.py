@@ -101,6 +101,15 @@ _LINE_HANDLE = re.compile(
     re.IGNORECASE,
 )
 
+# Every pattern above needs a digit (``\d``, Thai digits included), an "@"
+# (e-mail), the cue of a LINE handle (each holds "ไลน" or "line") or a LINE
+# ID (a letter and 32 hex digits, which may all be letters); matched ignoring
+# case, as the handle's pattern is, so this finds a superset. A text with
+# none of them holds no shape, so ``find_personal_data`` returns at once:
+# most of the bot's texts, entity and slot values such as "passport", and
+# many citizens' messages.
+_MAY_HOLD_A_SHAPE = re.compile(r"[\d@]|ไลน|line|[UCR][0-9a-f]{32}", re.IGNORECASE)
+
 PROVINCES: tuple[str, ...] = (
     "กรุงเทพมหานคร", "กรุงเทพฯ", "กรุงเทพ", "กทม.", "กทม", "กระบี่", "กาญจนบุรี", "กาฬสินธุ์",
     "กำแพงเพชร", "ขอนแก่น", "จันทบุรี", "ฉะเชิงเทรา", "ชลบุรี", "ชัยนาท", "ชัยภูมิ", "ชุมพร",
@@ -226,7 +235,7 @@ def find_personal_data(text: str) -> list[Finding]:
 
     Thai digits are matched as ASCII digits; offsets refer to ``text``.
     """
-    if not text:
+    if not text or not _MAY_HOLD_A_SHAPE.search(text):
         return []
     return resolve(_candidates(ascii_digits(text)))
 

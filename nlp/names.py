@@ -160,11 +160,10 @@ def ner_person_spans(text: str) -> list[tuple[int, int]]:
     """Character spans the thainer CRF tags PERSON (honorifics included)."""
     if not text:
         return []
-    from pythainlp.tag.thainer import ThaiNameTagger
     from pythainlp.tokenize import word_tokenize
 
     tokens = word_tokenize(text, engine="mm")  # the tokenizer PyThaiNLP pairs with this model
-    features = ThaiNameTagger._extract_features([(t, _coarse_pos(t)) for t in tokens])
+    features = _ner_features(tokens)
     spans: list[tuple[int, int]] = []
     pos = 0
     for token, label in zip(tokens, _ner_tagger().tag(features)):
@@ -176,6 +175,66 @@ def ner_person_spans(text: str) -> list[tuple[int, int]]:
                 spans.append((pos, end))
         pos = end
     return spans
+
+
+def _token_features(token: str) -> tuple[bool, bool, bool, str, bool]:
+    """What thainer's features say of one token: stopword, Thai, space, POS, digits.
+
+    PyThaiNLP's ``_doc2features`` works these out three times per token (as
+    the word, the next word's previous and the previous word's next), in
+    Python a character at a time. Here once per token, and once per process
+    for a single character or a token of PyThaiNLP's own lists (words, names,
+    stopwords): those repeat from message to message and are public; any
+    other token (somebody's name, a phone number) is worked out again and not kept.
+    """
+    first, family, words, _ = _lists()
+    if token in words or token in first or token in family or len(token) == 1:
+        return _listed_token_features(token)
+    return _compute_token_features(token)
+
+
+def _compute_token_features(token: str) -> tuple[bool, bool, bool, str, bool]:
+    from pythainlp.corpus import thai_stopwords
+    from pythainlp.util import is_thai
+
+    return token in thai_stopwords(), is_thai(token), token.isspace(), _coarse_pos(token), token.isdigit()
+
+
+_listed_token_features = lru_cache(maxsize=100_000)(_compute_token_features)
+
+
+def _ner_features(tokens: list[str]) -> list[dict[str, str | bool]]:
+    """The features ``ThaiNameTagger._extract_features`` gives the CRF, the same dicts
+    (tests/nlp check them equal), from ``_token_features`` of each token."""
+    props = [_token_features(t) for t in tokens]
+    last = len(tokens) - 1
+    out: list[dict[str, str | bool]] = []
+    for i, word in enumerate(tokens):
+        stop, thai, space, pos, digit = props[i]
+        features: dict[str, str | bool] = {
+            "word.word": word, "word.stopword": stop, "word.isthai": thai, "word.isspace": space,
+            "postag": pos, "word.isdigit": digit,
+        }
+        if digit and len(word) == 5:
+            features["word.islen5"] = True
+        if i > 0:
+            p_stop, p_thai, p_space, p_pos, p_digit = props[i - 1]
+            features.update({
+                "word.prevword": tokens[i - 1], "word.previsspace": p_space, "word.previsthai": p_thai,
+                "word.prevstopword": p_stop, "word.prevpostag": p_pos, "word.prevwordisdigit": p_digit,
+            })
+        else:
+            features["BOS"] = True
+        if i < last:
+            n_stop, n_thai, n_space, n_pos, n_digit = props[i + 1]
+            features.update({
+                "word.nextword": tokens[i + 1], "word.nextisspace": n_space, "word.nextpostag": n_pos,
+                "word.nextisthai": n_thai, "word.nextstopword": n_stop, "word.nextwordisdigit": n_digit,
+            })
+        else:
+            features["EOS"] = True
+        out.append(features)
+    return out
 
 
 class _Doc:
@@ -666,6 +725,20 @@ def _ner_names(doc: _Doc, ner: list[tuple[int, int]]) -> list[Finding]:
     return found
 
 
+def _may_name(doc: _Doc) -> bool:
+    """Whether the NER's spans can change the findings of ``doc``.
+
+    They count only through ``_name_prefix`` (in ``_cue_names`` and
+    ``_ner_names``), which keeps Thai tokens that are no stopword and either
+    unknown to the dictionary or a listed name. A message with no such token
+    gets nothing from the CRF, so it is not run: the same findings, without
+    a second tokenization and the tagger.
+    """
+    first, family, words, stop = _lists()
+    return any(token not in stop and (token not in words or token in first or token in family)
+               for token in doc.tokens if _THAI_WORD.fullmatch(token))
+
+
 def warm_up() -> None:
     """Load the lists, the dictionaries and the CRF now (5-10 s), not on the first message.
 
@@ -682,8 +755,8 @@ def find_names(text: str, *, engine: str = "cues+lists+ner") -> list[Finding]:
         raise ValueError(f"find_names: engine must be one of {ENGINES}, not {engine!r}")
     if not text:
         return []
-    ner = ner_person_spans(text) if engine == "cues+lists+ner" else []
     doc = _Doc(text)
+    ner = ner_person_spans(text) if engine == "cues+lists+ner" and _may_name(doc) else []
     return resolve(_cue_names(doc, ner) + _pair_names(doc) + _ner_names(doc, ner) + _latin_names(text))
 
 

@@ -56,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _with_store(settings: Settings, args: argparse.Namespace) -> int:
     engine = db.create_engine(settings.analytics_database_url)
-    await db.create_schema(engine)
+    # The rollups command rebuilds the summaries itself: not twice.
+    await db.create_schema(engine, rebuild_summaries=settings.analytics_rebuild_summaries
+                           and args.command != "rollups")
     sessions = db.sessionmaker(engine)
     try:
         if args.command == "worker":

@@ -1,6 +1,7 @@
 """Engine, schema and sessions of the analytics store (ANALYTICS_DATABASE_URL)."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.analytics import rollups
 from app.analytics.models import AnalyticsBase, ConversationHour, LatencyCube, TurnCube
+
+logger = logging.getLogger(__name__)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -35,19 +38,26 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(parsed, **kwargs)
 
 
-async def create_schema(engine: AsyncEngine) -> None:
+async def create_schema(engine: AsyncEngine, *, rebuild_summaries: bool = True) -> None:
     """Create every table that does not exist yet (no migrations: the store is derived data).
 
     A summary table added to a store that already holds turns is filled from
     them here, in the transaction that creates it, so the dashboard never
     reads an empty summary of a full store. (This is the store's migration:
     it is derived data, so a new summary is rebuilt rather than migrated.)
+    With ``rebuild_summaries`` false (``ANALYTICS_REBUILD_SUMMARIES=0``) the
+    table is created empty and the rebuild is left to ``python -m
+    app.analytics rollups``: on a large store it takes minutes, and the
+    process opening the store (worker, ingest, console) would wait for it.
     """
     summaries = [m.__tablename__ for m in (ConversationHour, TurnCube, LatencyCube)]
     async with engine.begin() as connection:
         had_all = await connection.run_sync(lambda c: all(inspect(c).has_table(t) for t in summaries))
         await connection.run_sync(AnalyticsBase.metadata.create_all)
-        if not had_all:
+        if not had_all and not rebuild_summaries:
+            logger.warning("analytics: a summary table was created empty (ANALYTICS_REBUILD_SUMMARIES=0); "
+                           "the dashboard undercounts until `python -m app.analytics rollups` has run")
+        elif not had_all:
             async with AsyncSession(bind=connection) as session:
                 await rollups.rebuild(session)
                 await session.flush()

@@ -64,7 +64,7 @@ def create_app(settings: Settings) -> web.Application:
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         engine = db.create_engine(settings.analytics_database_url)
-        await db.create_schema(engine)
+        await db.create_schema(engine, rebuild_summaries=settings.analytics_rebuild_summaries)
         app[SESSIONS] = db.sessionmaker(engine)
         yield
         await engine.dispose()

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select
+from sqlalchemy import ARRAY, ColumnElement, Table, and_, bindparam, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -219,21 +219,31 @@ async def _upsert(session: AsyncSession, table: Table, rows: list[dict[str, Any]
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table)
+    keys = [c.name for c in table.primary_key.columns]
+    columns = list(rows[0])
+    if dialect == "postgresql":
+        # One statement per chunk, each column one array parameter (unnest):
+        # an executemany sends and the driver adapts every row on its own.
+        source = select(*(func.unnest(bindparam(c, type_=ARRAY(table.c[c].type))).label(c) for c in columns))
+        statement = postgresql.insert(table).from_select(columns, source)
+    else:
+        statement = sqlite.insert(table)
     # PostgreSQL's least() skips NULLs; SQLite's min() of two would return NULL.
     least = func.least if dialect == "postgresql" else func.min
     statement = statement.on_conflict_do_update(
-        index_elements=[c.name for c in table.primary_key.columns],
+        index_elements=keys,
         set_={**{m: table.c[m] + statement.excluded[m] for m in measures},
               **{c: least(func.coalesce(table.c[c], statement.excluded[c]),
                           func.coalesce(statement.excluded[c], table.c[c])) for c in lowest}},
     )
     # Sorted by key, so two writers touching the same rows take their locks in one order.
-    keys = [c.name for c in table.primary_key.columns]
     rows.sort(key=lambda row: tuple(row[k] for k in keys))
     for i in range(0, len(rows), WRITE_CHUNK):
-        await session.execute(statement, rows[i:i + WRITE_CHUNK])
+        chunk = rows[i:i + WRITE_CHUNK]
+        if dialect == "postgresql":
+            await session.execute(statement, {c: [row[c] for row in chunk] for c in columns})
+        else:
+            await session.execute(statement, chunk)
 
 
 async def _drop_emptied(session: AsyncSession, table: Table, lowered: list[dict[str, Any]]) -> None:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy import String, any_, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.analytics.models import ProcessedMessage
 from app.analytics.projection import Projector, message_id, redact
@@ -47,8 +48,7 @@ async def apply_batch(sessions: async_sessionmaker, messages: Sequence[Message],
         return 0
     ids = [m.id for m in messages]
     async with sessions() as session, session.begin():
-        done = set((await session.scalars(
-            select(ProcessedMessage.message_id).where(ProcessedMessage.message_id.in_(ids)))).all())
+        done = await _processed(session, ids)
         todo = []
         for message in messages:
             if message.id not in done:
@@ -63,7 +63,36 @@ async def apply_batch(sessions: async_sessionmaker, messages: Sequence[Message],
                 await projector.apply(event)
         await session.flush()  # the summary's rows reference the conversations
         await projector.rollup_delta().write(session)
-        if todo:  # one multi-row INSERT, not an ORM object per message
-            await session.execute(insert(ProcessedMessage),
-                                  [{"message_id": m.id, "processed_at": now} for m in todo])
+        if todo:
+            await _mark_processed(session, [m.id for m in todo], now)
     return len(todo)
+
+
+# On PostgreSQL the batch's message IDs travel as one array parameter: a
+# batch is up to 500 IDs, and as one parameter (or one row) each they were
+# most of the driver's work per event. SQLite (the embedded default) takes
+# them one parameter each, as before.
+_IDS = bindparam("ids", type_=ARRAY(String()))
+_PROCESSED_AT = bindparam("processed_at", type_=ProcessedMessage.__table__.c.processed_at.type)
+_SELECT_PROCESSED = select(ProcessedMessage.message_id).where(ProcessedMessage.message_id == any_(_IDS))
+_INSERT_PROCESSED = insert(ProcessedMessage.__table__).from_select(
+    ["message_id", "processed_at"], select(func.unnest(_IDS), _PROCESSED_AT))
+
+
+def _postgresql(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+async def _processed(session: AsyncSession, ids: list[str]) -> set[str]:
+    """Which of ``ids`` were applied before."""
+    if _postgresql(session):
+        return set((await session.scalars(_SELECT_PROCESSED, {"ids": ids})).all())
+    query = select(ProcessedMessage.message_id).where(ProcessedMessage.message_id.in_(ids))
+    return set((await session.scalars(query)).all())
+
+
+async def _mark_processed(session: AsyncSession, ids: list[str], at: datetime) -> None:
+    if _postgresql(session):
+        await session.execute(_INSERT_PROCESSED, {"ids": ids, "processed_at": at})
+    else:  # one multi-row INSERT, not an ORM object per message
+        await session.execute(insert(ProcessedMessage), [{"message_id": i, "processed_at": at} for i in ids])

@@ -463,7 +463,7 @@ async def analytics_store(app: web.Application) -> AsyncIterator[None]:
         return
     database = Database(app[SETTINGS].analytics_database_url)
     # Before the first conversation the store may be empty: empty tables, not errors.
-    await create_schema(database.engine)
+    await create_schema(database.engine, rebuild_summaries=app[SETTINGS].analytics_rebuild_summaries)
     app[ANALYTICS] = database
     yield
     await database.dispose()

@@ -155,3 +155,16 @@ def test_corpus_every_value_with_a_shape_is_redacted() -> None:
 def test_corpus_clean_messages_survive_unchanged() -> None:
     changed = [m["text"] for m in _messages("clean.yml") if redact(m["text"]) != m["text"]]
     assert changed == []
+
+
+def test_text_without_digits_at_signs_or_latin_letters_skips_the_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
+    from common import privacy
+
+    texts = [m["text"] for path in sorted(CORPUS.glob("*.yml"))
+             for m in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]]
+    texts += ["เอกสารที่ต้องใช้ค่ะ\n• บัตรประจำตัวประชาชน", "ไอดีไลน์ ｓomchai", "โทร ๐๘๑๒๓๔๕๖๗๘", "passport",
+              "ไอดีไลน์ somchai_88", "LINE ID: abc_123x", "add Line somchai", "แอดไลน์คือ jaidee.s",
+              "U" + "abcdef" * 5 + "ab", "ส่งไป Cabcdefabcdefabcdefabcdefabcdefab ค่ะ"]
+    found = [find_personal_data(t) for t in texts]
+    monkeypatch.setattr(privacy, "_MAY_HOLD_A_SHAPE", privacy.re.compile(""))
+    assert [find_personal_data(t) for t in texts] == found

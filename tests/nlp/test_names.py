@@ -269,3 +269,31 @@ def test_each_thread_tags_with_its_own_crf() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(ner_person_spans, [text] * 40))
     assert results == [expected] * 40
+
+
+def _corpus_texts() -> list[str]:
+    return [m["text"] for path in sorted(CORPUS.glob("*.yml")) for m in _messages(path.name)]
+
+
+def test_ner_features_are_pythainlps_own() -> None:
+    from pythainlp.tag.thainer import ThaiNameTagger
+    from pythainlp.tokenize import word_tokenize
+
+    from nlp.names import _coarse_pos, _ner_features
+
+    for text in _corpus_texts() + ["", "12345 นาย", "  ส้ม  "]:
+        tokens = word_tokenize(text, engine="mm")
+        assert _ner_features(tokens) == ThaiNameTagger._extract_features([(t, _coarse_pos(t)) for t in tokens])
+
+
+def test_skipping_the_crf_where_no_token_can_be_a_name_changes_no_finding(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from nlp import names
+
+    texts = _corpus_texts()
+    skipped = [t for t in texts if not names._may_name(names._Doc(t))]
+    found = [find_names(t) for t in texts]
+    monkeypatch.setattr(names, "_may_name", lambda doc: True)
+    assert [find_names(t) for t in texts] == found
+    # The clean half of the corpus is mostly dictionary words: there the CRF is not run.
+    assert len(skipped) > len(texts) // 3

@@ -245,7 +245,8 @@ async def test_writers_keep_the_summary_equal_to_a_rebuild(engine: AsyncEngine) 
         assert await _cubes(session) == []
 
 
-async def test_a_store_from_before_the_summary_is_filled_when_opened(engine: AsyncEngine) -> None:
+async def _store_from_before_the_summaries(engine: AsyncEngine) -> list[Turn]:
+    """Turns in a store whose summary tables do not exist yet; returns the turns."""
     async with engine.begin() as connection:
         await connection.run_sync(AnalyticsBase.metadata.create_all)
         for table in (ConversationHour, TurnCube, LatencyCube):
@@ -256,10 +257,31 @@ async def test_a_store_from_before_the_summary_is_filled_when_opened(engine: Asy
         await session.flush()
         session.add_all(turns)
         await session.commit()
+    return turns
+
+
+async def test_a_store_from_before_the_summary_is_filled_when_opened(engine: AsyncEngine) -> None:
+    turns = await _store_from_before_the_summaries(engine)
     await create_schema(engine)
     async with async_sessionmaker(engine)() as session:
         assert sum(row[5] for row in await _summary(session)) == len(turns)
         assert await _cubes(session)
+        assert await q.outcomes(session, Filter(), Scope.country()) == await q.outcomes(
+            session, Filter(), Scope.country(), use_rollups=False)
+
+
+async def test_a_store_from_before_the_summary_opens_without_the_rebuild_when_told(
+        engine: AsyncEngine, caplog: pytest.LogCaptureFixture) -> None:
+    turns = await _store_from_before_the_summaries(engine)
+    await create_schema(engine, rebuild_summaries=False)
+    assert "python -m app.analytics rollups" in caplog.text
+    async with async_sessionmaker(engine)() as session:
+        assert await _summary(session) == []
+        assert await _cubes(session) == []
+    async with async_sessionmaker(engine)() as session, session.begin():
+        await rollups.rebuild(session)
+    async with async_sessionmaker(engine)() as session:
+        assert sum(row[5] for row in await _summary(session)) == len(turns)
         assert await q.outcomes(session, Filter(), Scope.country()) == await q.outcomes(
             session, Filter(), Scope.country(), use_rollups=False)
 
