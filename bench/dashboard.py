@@ -192,7 +192,7 @@ async def rebuild_summary() -> dict[str, int]:
         await engine.dispose()
 
 
-SUMMARIES = ("rollup_conversation_hours", "rollup_turn_cube", "rollup_latency_cube")
+SUMMARIES = tuple(table.name for table in rollups.SUMMARIES)
 
 
 def _summary_rows() -> dict[str, int]:

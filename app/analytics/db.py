@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from app.analytics import rollups
-from app.analytics.models import AnalyticsBase, ConversationHour, LatencyCube, TurnCube
+from app.analytics.models import AnalyticsBase
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -43,7 +43,7 @@ async def create_schema(engine: AsyncEngine) -> None:
     reads an empty summary of a full store. (This is the store's migration:
     it is derived data, so a new summary is rebuilt rather than migrated.)
     """
-    summaries = [m.__tablename__ for m in (ConversationHour, TurnCube, LatencyCube)]
+    summaries = [table.name for table in rollups.SUMMARIES]
     async with engine.begin() as connection:
         had_all = await connection.run_sync(lambda c: all(inspect(c).has_table(t) for t in summaries))
         await connection.run_sync(AnalyticsBase.metadata.create_all)
