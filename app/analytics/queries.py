@@ -12,10 +12,15 @@ so SQLite can shift by a fixed offset). The views read the summaries
 (``rollups``) when they answer exactly: a range on whole UTC hours (every
 range of local days in a zone a whole number of hours from UTC); otherwise,
 and with ``use_rollups=False``, ``turns``. Views that count distinct
-conversations read ``rollup_conversation_hours``; sums of turns, outcomes
-and confidence read the cube ``rollup_turn_cube``, latency percentiles its
-histogram ``rollup_latency_cube``. Both give the same figures (a test
-compares them), but for latency percentiles, which the histogram of whole
+conversations read the conversation cube ``rollup_conversation_cube`` where
+one of its cuboids keeps exactly what they filter and group by (volume per
+hour, and per local day of Asia/Bangkok; per province, channel or service
+over a range, as the conversations first seen in the range plus those seen
+before it that come back), else ``rollup_conversation_hours``, as
+containment does; sums of turns, outcomes and confidence read the cube
+``rollup_turn_cube`` (per intent ``rollup_intent_cube``, for the whole
+country), latency percentiles its histogram ``rollup_latency_cube``. Both
+give the same figures (a test compares them), but for latency percentiles, which the histogram of whole
 milliseconds gives within ``rollups.LATENCY_BOUND_MS``. On ``turns``,
 PostgreSQL computes percentiles with ``percentile_cont``; SQLite, which has
 none, reads the two neighbouring values by offset and interpolates the same
@@ -536,14 +541,10 @@ async def containment(
     no fallback and no handoff (neither a handoff turn nor a handoff request)."""
     filters = scope.apply(filters)
     if _uses_summary(filters, use_rollups):
-        summary = ConversationHour
-        failed = func.max(case((summary.fallback + summary.handoff > 0, 1), else_=0))
-        answered = func.max(case((summary.answered > 0, 1), else_=0))
-        key, conditions = summary.conversation_id, _conditions(session, ConversationHour, filters)
-    else:
-        failed = func.max(case((Turn.outcome.in_(("fallback", "handoff")), 1), else_=0))
-        answered = func.max(case((Turn.outcome == "answered", 1), else_=0))
-        key, conditions = Turn.conversation_id, _conditions(session, Turn, filters)
+        return await _containment_of_summary(session, filters)
+    failed = func.max(case((Turn.outcome.in_(("fallback", "handoff")), 1), else_=0))
+    answered = func.max(case((Turn.outcome == "answered", 1), else_=0))
+    key, conditions = Turn.conversation_id, _conditions(session, Turn, filters)
     per_conversation = (
         select(
             key.label("conversation_id"),
@@ -566,6 +567,39 @@ async def containment(
     return [{
         "conversations": row.conversations,
         "contained": row.contained,
+        "containment_rate": _rate(row.contained, row.conversations),
+    }]
+
+
+async def _containment_of_summary(session: AsyncSession, filters: Filter) -> list[Row]:
+    """``containment`` from ``rollup_conversation_hours``: sums per conversation, and
+    the conversations with a handoff request joined once (a hash join), not
+    looked up per conversation. PostgreSQL costs that lookup so high that a
+    year's query is compiled (JIT) first, which took longer than the query
+    (bench/README.md, 2026-12-07 14:13)."""
+    hours = ConversationHour
+    per_conversation = (
+        select(
+            hours.conversation_id.label("conversation_id"),
+            func.sum(hours.fallback + hours.handoff).label("failed"),
+            func.sum(hours.answered).label("answered"),
+        )
+        .where(*_conditions(session, hours, filters))
+        .group_by(hours.conversation_id)
+        .subquery()
+    )
+    handed_off = select(Handoff.conversation_id.label("conversation_id")).distinct().subquery()
+    contained = and_(per_conversation.c.failed == 0, per_conversation.c.answered > 0,
+                     handed_off.c.conversation_id.is_(None))
+    query = select(
+        func.count().label("conversations"),
+        func.coalesce(func.sum(case((contained, 1), else_=0)), 0).label("contained"),
+    ).select_from(per_conversation.outerjoin(
+        handed_off, handed_off.c.conversation_id == per_conversation.c.conversation_id))
+    row = (await session.execute(query)).one()
+    return [{
+        "conversations": row.conversations,
+        "contained": int(row.contained),
         "containment_rate": _rate(row.contained, row.conversations),
     }]
 
