@@ -247,6 +247,11 @@ class ConversationCube(AnalyticsBase):
     """
 
     __tablename__ = "rollup_conversation_cube"
+    # The volume view reads one cell's hours or days (every dimension fixed): the
+    # key, led by the period for the first-turn rows' ranges, would scan every
+    # cell. Covering, so PostgreSQL reads the index alone.
+    __table_args__ = (Index("ix_rollup_conversation_cube_cell_period", "grain", "province_code", "channel",
+                            "service_code", "period", postgresql_include=["conversations"]),)
 
     grain: Mapped[str] = mapped_column(String(2), primary_key=True)
     period: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
