@@ -238,7 +238,11 @@ class ConversationCube(AnalyticsBase):
     in the UTC hour, day and month of its *first* turn in the cell: those add
     up over any range, and a range's distinct conversations are the ones
     first seen in it plus the ones seen before it that come back in it
-    (``queries``, from ``ConversationHour``). Cuboids: the whole country and
+    (``queries``, from ``ConversationHour``). ``cm``, ``cd``, ``ch`` count
+    the same first turns, of the conversations whose turns in the cell were
+    all handled alone (one answered, no fallback, no handoff): containment
+    over a range is those, corrected for the conversations with turns
+    outside it or a handoff request (``queries``). Cuboids: the whole country and
     each of province, channel and service alone (``rollups.CONVERSATION_CUBOIDS``);
     a distinct count of a finer cell does not add up to a coarser one, so
     anything else reads ``ConversationHour``. Kept with the other summaries:

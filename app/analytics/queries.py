@@ -309,6 +309,33 @@ async def _volume_of_cubes(session: AsyncSession, filters: Filter, bucket: Bucke
     return [{"period": p, "turns": t, "conversations": counted.get(p, 0)} for p, t in sorted(turns.items())]
 
 
+def _first_pieces(since: datetime | None, until: datetime | None, codes: dict[str, str]) -> ColumnElement[bool]:
+    """The conversation cube's rows of first turns (``codes``: grain to its code) in
+    ``[since, until)``, as whole months, days and hours (``rollups.pieces``)."""
+    found = []
+    for grain, start, end in rollups.pieces(since, until):
+        conditions = [ConversationCube.grain == codes[grain]]
+        if start is not None:
+            conditions.append(ConversationCube.period >= start)
+        if end is not None:
+            conditions.append(ConversationCube.period < end)
+        found.append(and_(*conditions))
+    return or_(*found)
+
+
+async def _turns_around(session: AsyncSession, filters: Filter) -> tuple[int, int, int]:
+    """Turns before the range, after it and in it (the turn cube; 0 for an open end)."""
+    total = func.coalesce(func.sum(TurnCube.turns), 0)
+
+    async def turns(since: datetime | None, until: datetime | None) -> int:
+        ranged = replace(filters, since=since, until=until)
+        return int(await session.scalar(select(total).where(*_cube(session, TurnCube, ranged))) or 0)
+
+    before = await turns(None, filters.since) if filters.since is not None else 0
+    after = await turns(filters.until, None) if filters.until is not None else 0
+    return before, after, await turns(filters.since, filters.until)
+
+
 async def _distinct_by(session: AsyncSession, filters: Filter, name: str) -> dict[str, int] | None:
     """Distinct conversations per value of the dimension ``name`` in the range, from the
     conversation cube: those whose first turn in the cell falls in the range
@@ -322,24 +349,13 @@ async def _distinct_by(session: AsyncSession, filters: Filter, name: str) -> dic
     since = _bound(session, filters.since) if filters.since is not None else None
     until = _bound(session, filters.until) if filters.until is not None else None
     if since is not None:
-        earlier = replace(filters, since=None, until=filters.since)
-        total = func.coalesce(func.sum(TurnCube.turns), 0)
-        before = await session.scalar(select(total).where(*_cube(session, TurnCube, earlier)))
-        within = await session.scalar(select(total).where(*_cube(session, TurnCube, filters)))
-        if before and before > (within or 0):
+        before, _, within = await _turns_around(session, filters)
+        if before > within:
             return None
-    pieces = []
-    for grain, start, end in rollups.pieces(since, until):
-        conditions = [ConversationCube.grain == rollups.FIRST_IN[grain]]
-        if start is not None:
-            conditions.append(ConversationCube.period >= start)
-        if end is not None:
-            conditions.append(ConversationCube.period < end)
-        pieces.append(and_(*conditions))
     column = getattr(ConversationCube, name)
     first_seen = (
         select(column.label("key"), func.sum(ConversationCube.conversations).label("n"))
-        .where(or_(*pieces), *_cuboid_cells(ConversationCube, cuboid, filters))
+        .where(_first_pieces(since, until, rollups.FIRST_IN), *_cuboid_cells(ConversationCube, cuboid, filters))
         .group_by(column)
     )
     found = {row.key: int(row.n) for row in await session.execute(first_seen)}
@@ -541,7 +557,7 @@ async def containment(
     no fallback and no handoff (neither a handoff turn nor a handoff request)."""
     filters = scope.apply(filters)
     if _uses_summary(filters, use_rollups):
-        return await _containment_of_summary(session, filters)
+        return await _containment_of_cubes(session, filters) or await _containment_of_summary(session, filters)
     failed = func.max(case((Turn.outcome.in_(("fallback", "handoff")), 1), else_=0))
     answered = func.max(case((Turn.outcome == "answered", 1), else_=0))
     key, conditions = Turn.conversation_id, _conditions(session, Turn, filters)
@@ -568,6 +584,72 @@ async def containment(
         "conversations": row.conversations,
         "contained": row.contained,
         "containment_rate": _rate(row.contained, row.conversations),
+    }]
+
+
+async def _containment_of_cubes(session: AsyncSession, filters: Filter) -> list[Row] | None:
+    """``containment`` from the conversation cube: the conversations first seen in
+    the range (``fm``, ``fd``, ``fh``) and those of them handled alone over
+    all their turns (``cm``, ``cd``, ``ch``), corrected, from
+    ``ConversationHour``, for the conversations whose turns in the range are
+    not all their turns (some before or after it) or which asked for a
+    handoff. None where the turns outside the range outnumber those in it
+    (the corrections would read more than the range): ``_containment_of_summary``."""
+    cuboid = _conversation_cuboid(filters, set())
+    if cuboid is None:
+        return None
+    before, after, within = await _turns_around(session, filters)
+    if before + after > within:
+        return None
+    since = _bound(session, filters.since) if filters.since is not None else None
+    until = _bound(session, filters.until) if filters.until is not None else None
+    codes = {**{code: "conversations" for code in rollups.FIRST_IN.values()},
+             **{code: "contained" for code in rollups.CONTAINED_FIRST_IN.values()}}
+    counted = {"conversations": 0, "contained": 0}
+    sums = (
+        select(ConversationCube.grain, func.sum(ConversationCube.conversations).label("n"))
+        .where(or_(_first_pieces(since, until, rollups.FIRST_IN),
+                   _first_pieces(since, until, rollups.CONTAINED_FIRST_IN)),
+               *_cuboid_cells(ConversationCube, cuboid, filters))
+        .group_by(ConversationCube.grain)
+    )
+    for row in await session.execute(sums):
+        counted[codes[row.grain]] += int(row.n or 0)
+    hours = ConversationHour
+    cell = _conditions(session, hours, replace(filters, since=None, until=None))
+    outside = [c for c in (hours.hour < since if since is not None else None,
+                           hours.hour >= until if until is not None else None) if c is not None]
+    handed_off = select(Handoff.conversation_id)
+    corrected = handed_off if not outside else handed_off.union(
+        select(hours.conversation_id).where(or_(*outside), *cell))
+    in_range = and_(*_in_range(session, hours.hour, filters)) if since or until else literal(True)
+    failed = hours.fallback + hours.handoff
+    per_conversation = (
+        select(
+            hours.conversation_id,
+            func.min(hours.hour).label("first"),
+            func.max(case((in_range, 1), else_=0)).label("seen"),
+            func.sum(case((in_range, hours.answered), else_=0)).label("answered"),
+            func.sum(case((in_range, failed), else_=0)).label("failed"),
+            func.sum(hours.answered).label("all_answered"),
+            func.sum(failed).label("all_failed"),
+        )
+        .where(hours.conversation_id.in_(corrected), *cell)
+        .group_by(hours.conversation_id)
+    )
+    handoffs = set(await session.scalars(select(Handoff.conversation_id).distinct()))
+    for row in await session.execute(per_conversation):
+        first = rollups.hour_of(row.first)
+        first_seen = (since is None or first >= since) and (until is None or first < until)
+        # What the cube counted for this conversation, and what the range really holds.
+        alone = first_seen and row.all_answered > 0 and row.all_failed == 0
+        contained = bool(row.seen) and row.answered > 0 and row.failed == 0 and row.conversation_id not in handoffs
+        counted["conversations"] += int(row.seen) - int(first_seen)
+        counted["contained"] += int(contained) - int(alone)
+    return [{
+        "conversations": counted["conversations"],
+        "contained": counted["contained"],
+        "containment_rate": _rate(counted["contained"], counted["conversations"]),
     }]
 
 

@@ -89,6 +89,9 @@ CONVERSATION_DIMENSIONS = ("province_code", "channel", "service_code")
 CONVERSATION_CUBOIDS = (frozenset(), *(frozenset({d}) for d in CONVERSATION_DIMENSIONS))
 IN_HOUR, IN_LOCAL_DAY = "h", "ld"
 FIRST_IN = {MONTH: "fm", DAY: "fd", HOUR: "fh"}
+# The same, for the conversations whose turns in the cell were all handled alone
+# (one answered at least, no fallback, no handoff): containment's numerator.
+CONTAINED_FIRST_IN = {MONTH: "cm", DAY: "cd", HOUR: "ch"}
 # The zone of the local days kept (the dashboard's default; no daylight saving,
 # so a local day is always 24 UTC hours).
 LOCAL_ZONE = "Asia/Bangkok"
@@ -149,23 +152,33 @@ def local_day_of(hour: datetime) -> datetime:
 
 
 HourRow = tuple[datetime, str, str, str]  # a ConversationHour row of one conversation: hour, province, channel, service
+Held = list[int]  # that row's turns, answered turns, and fallback and handoff turns ("failed")
 
 
-def conversation_cells(rows: Iterable[HourRow]) -> set[tuple[Any, ...]]:
+def conversation_cells(rows: dict[HourRow, Held]) -> set[tuple[Any, ...]]:
     """The ConversationCube keys (grain, period, province, channel, service) one
-    conversation counts in, given its ConversationHour rows that hold turns."""
+    conversation counts in, given its ConversationHour rows (those with turns count)."""
     cells: set[tuple[Any, ...]] = set()
     first: dict[tuple[str, ...], datetime] = {}
-    for hour, *values in rows:
+    outcomes: dict[tuple[str, ...], list[int]] = {}  # answered, failed per cell
+    for (hour, *values), (turns, answered, failed) in rows.items():
+        if turns <= 0:
+            continue
         for kept in CONVERSATION_CUBOIDS:
             dims = tuple(v if d in kept else ALL for d, v in zip(CONVERSATION_DIMENSIONS, values, strict=True))
             cells.add((IN_HOUR, hour, *dims))
             cells.add((IN_LOCAL_DAY, local_day_of(hour), *dims))
             if dims not in first or hour < first[dims]:
                 first[dims] = hour
+            counted = outcomes.setdefault(dims, [0, 0])
+            counted[0] += answered
+            counted[1] += failed
     for dims, hour in first.items():
+        answered, failed = outcomes[dims]
         for grain, code in FIRST_IN.items():
             cells.add((code, floor_to(hour, grain), *dims))
+            if answered > 0 and failed == 0:
+                cells.add((CONTAINED_FIRST_IN[grain], floor_to(hour, grain), *dims))
     return cells
 
 
@@ -288,14 +301,14 @@ class RollupDelta:
         """What the batch adds to the conversation cube: the cells each conversation
         enters or leaves, from its ConversationHour rows before and after the batch.
 
-        Only a row that gains its first turn or loses its last changes a cell.
+        Only a conversation whose turns or outcomes change can change a cell.
         Two batches of one conversation must not both read its rows before
         either writes (both would add it to the same cell): on PostgreSQL the
         conversations' rows are locked first, so the second waits for the
         first to commit and then reads its rows (SQLite has one writer).
         """
-        moved = sorted({k[0] for k, v in self.counts.items() if v[0]})
-        held: dict[str, dict[HourRow, int]] = {c: {} for c in moved}
+        moved = sorted({k[0] for k, v in self.counts.items() if any(v)})
+        held: dict[str, dict[HourRow, Held]] = {c: {} for c in moved}
         postgres = session.get_bind().dialect.name == "postgresql"
         for i in range(0, len(moved), WRITE_CHUNK):
             if postgres:
@@ -303,22 +316,22 @@ class RollupDelta:
                     moved[i:i + WRITE_CHUNK])).order_by(Conversation.id).with_for_update())
             found = await session.execute(
                 select(_TABLE.c.conversation_id, _TABLE.c.hour, _TABLE.c.province_code, _TABLE.c.channel,
-                       _TABLE.c.service_code, _TABLE.c.turns)
+                       _TABLE.c.service_code, _TABLE.c.turns, _TABLE.c.answered,
+                       _TABLE.c.fallback + _TABLE.c.handoff)
                 .where(_TABLE.c.conversation_id.in_(moved[i:i + WRITE_CHUNK]), _TABLE.c.turns > 0))
-            for conversation, hour, *values, turns in found:
-                held[conversation][(hour_of(hour), *values)] = turns  # type: ignore[index]
-        after = {c: dict(rows) for c, rows in held.items()}
-        for key, measures in self.counts.items():
-            if measures[0] and key[0] in after:
-                row: HourRow = (key[1], key[2], key[3], key[4])
-                after[key[0]][row] = after[key[0]].get(row, 0) + measures[0]
+            for conversation, hour, province, channel, service, *measures in found:
+                held[conversation][(hour_of(hour), province, channel, service)] = list(measures)
+        after = {c: {row: list(measures) for row, measures in rows.items()} for c, rows in held.items()}
+        for key, (turns, answered, _, fallback, handoff) in self.counts.items():
+            if key[0] in after:
+                measures = after[key[0]].setdefault((key[1], key[2], key[3], key[4]), [0, 0, 0])
+                measures[0] += turns
+                measures[1] += answered
+                measures[2] += fallback + handoff
         changes: dict[tuple[Any, ...], int] = {}
         for conversation in moved:
-            before_rows, after_rows = held[conversation], after[conversation]
-            if {r for r, t in before_rows.items() if t > 0} == {r for r, t in after_rows.items() if t > 0}:
-                continue
-            old = conversation_cells(r for r, t in before_rows.items() if t > 0)
-            new = conversation_cells(r for r, t in after_rows.items() if t > 0)
+            old = conversation_cells(held[conversation])
+            new = conversation_cells(after[conversation])
             for cell in new - old:
                 changes[cell] = changes.get(cell, 0) + 1
             for cell in old - new:
