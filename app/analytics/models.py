@@ -156,7 +156,7 @@ class TurnCube(AnalyticsBase):
     filters or groups by, and covers its range with whole months, then whole
     days, then hours (``rollups.pieces``), so a year of the whole country is
     a few thousand rows whatever the number of turns. Sums only: distinct
-    conversations still come from ``ConversationHour``. Kept by the writers
+    conversations come from ``ConversationCube`` and ``ConversationHour``. Kept by the writers
     with ``ConversationHour`` (``rollups.RollupDelta``), rebuilt with it.
     """
 
