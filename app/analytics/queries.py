@@ -260,7 +260,8 @@ def _local_buckets(filters: Filter, bucket: Bucket) -> bool:
     if filters.timezone != rollups.LOCAL_ZONE:
         return False
     return bucket == "hour" or all(
-        value is None or rollups.local_day_of(rollups.hour_of(value)) == value for value in (filters.since, filters.until))
+        value is None or rollups.local_day_of(rollups.hour_of(value)) == value
+        for value in (filters.since, filters.until))
 
 
 def _cuboid_cells(model: type[ConversationCube] | type[TurnCube], cuboid: frozenset[str], filters: Filter,
