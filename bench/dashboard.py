@@ -15,8 +15,9 @@ year. Rounds, in one run: the views reading ``turns`` with only the
 contract's indexes (the code before the summaries, ``use_rollups=False``),
 optionally the same with the dashboard's covering indexes (DASHBOARD_INDEXES
 below, ``--with-indexes``), then the views as they run (the summaries where
-they answer: ``rollup_conversation_hours`` for distinct conversations, the
-cubes ``rollup_turn_cube`` and ``rollup_latency_cube`` for sums and latency
+they answer: ``rollup_conversation_cube`` and ``rollup_conversation_hours``
+for distinct conversations, the cubes ``rollup_turn_cube``,
+``rollup_intent_cube`` and ``rollup_latency_cube`` for sums and latency
 percentiles); printed with the 300 ms target. The summaries are rebuilt
 after seeding with the app's own ``rollups.rebuild``.
 """
@@ -192,7 +193,7 @@ async def rebuild_summary() -> dict[str, int]:
         await engine.dispose()
 
 
-SUMMARIES = ("rollup_conversation_hours", "rollup_turn_cube", "rollup_latency_cube")
+SUMMARIES = tuple(table.name for table in rollups.SUMMARIES)
 
 
 def _summary_rows() -> dict[str, int]:

@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from app.analytics import rollups
-from app.analytics.models import AnalyticsBase, ConversationHour, LatencyCube, TurnCube
+from app.analytics.models import AnalyticsBase
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ async def create_schema(engine: AsyncEngine, *, rebuild_summaries: bool = True) 
     app.analytics rollups``: on a large store it takes minutes, and the
     process opening the store (worker, ingest, console) would wait for it.
     """
-    summaries = [m.__tablename__ for m in (ConversationHour, TurnCube, LatencyCube)]
+    summaries = [table.name for table in rollups.SUMMARIES]
     async with engine.begin() as connection:
         had_all = await connection.run_sync(lambda c: all(inspect(c).has_table(t) for t in summaries))
         await connection.run_sync(AnalyticsBase.metadata.create_all)

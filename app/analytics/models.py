@@ -156,7 +156,7 @@ class TurnCube(AnalyticsBase):
     filters or groups by, and covers its range with whole months, then whole
     days, then hours (``rollups.pieces``), so a year of the whole country is
     a few thousand rows whatever the number of turns. Sums only: distinct
-    conversations still come from ``ConversationHour``. Kept by the writers
+    conversations come from ``ConversationCube`` and ``ConversationHour``. Kept by the writers
     with ``ConversationHour`` (``rollups.RollupDelta``), rebuilt with it.
     """
 
@@ -204,3 +204,62 @@ class LatencyCube(AnalyticsBase):
     model_version: Mapped[str] = mapped_column(String(64), primary_key=True, default="")
     latency_ms: Mapped[int] = mapped_column(Integer, primary_key=True)
     turns: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IntentCube(AnalyticsBase):
+    """Turns and confidence per period and intent, for the top intents of the whole country.
+
+    Cuboid ``()`` of ``TurnCube`` (every dimension ``ALL``) with the intent
+    added, by UTC hour, day and month (``rollups.INTENT_GRAINS``); turns without
+    an intent are not counted. A view filtered on a province, channel or
+    service reads ``turns``, which its index narrows enough (bench/README.md):
+    keeping those cuboids by the hour would add about a row per turn. Kept and
+    rebuilt with the other summaries (``rollups.RollupDelta``).
+    """
+
+    __tablename__ = "rollup_intent_cube"
+
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)
+    period: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    intent: Mapped[str] = mapped_column(String(64), primary_key=True)
+    turns: Mapped[int] = mapped_column(Integer, default=0)
+    confidence_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    confidence_turns: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ConversationCube(AnalyticsBase):
+    """Distinct conversations per period and cuboid cell, for the views that count them.
+
+    ``grain`` says what a row counts (``rollups.CONVERSATION_GRAINS``):
+    ``h`` the conversations with a turn in the UTC hour ``period``, ``ld``
+    those with a turn in the local day (Asia/Bangkok, ``rollups.LOCAL_ZONE``)
+    starting at ``period``: each is a bucket of the volume view, so the figure
+    is read, not summed. ``fh``, ``fd``, ``fm`` count each conversation once,
+    in the UTC hour, day and month of its *first* turn in the cell: those add
+    up over any range, and a range's distinct conversations are the ones
+    first seen in it plus the ones seen before it that come back in it
+    (``queries``, from ``ConversationHour``). ``cm``, ``cd``, ``ch`` count
+    the same first turns, of the conversations whose turns in the cell were
+    all handled alone (one answered, no fallback, no handoff): containment
+    over a range is those, corrected for the conversations with turns
+    outside it or a handoff request (``queries``). Cuboids: the whole country and
+    each of province, channel and service alone (``rollups.CONVERSATION_CUBOIDS``);
+    a distinct count of a finer cell does not add up to a coarser one, so
+    anything else reads ``ConversationHour``. Kept with the other summaries:
+    a batch reads the ``ConversationHour`` rows of the conversations it
+    touches and adds the cells they enter and leave (``rollups.RollupDelta``).
+    """
+
+    __tablename__ = "rollup_conversation_cube"
+    # The volume view reads one cell's hours or days (every dimension fixed): the
+    # key, led by the period for the first-turn rows' ranges, would scan every
+    # cell. Covering, so PostgreSQL reads the index alone.
+    __table_args__ = (Index("ix_rollup_conversation_cube_cell_period", "grain", "province_code", "channel",
+                            "service_code", "period", postgresql_include=["conversations"]),)
+
+    grain: Mapped[str] = mapped_column(String(2), primary_key=True)
+    period: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(2), primary_key=True, default="")
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True, default="unknown")
+    service_code: Mapped[str] = mapped_column(String(32), primary_key=True, default="")
+    conversations: Mapped[int] = mapped_column(Integer, default=0)

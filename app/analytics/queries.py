@@ -12,10 +12,15 @@ so SQLite can shift by a fixed offset). The views read the summaries
 (``rollups``) when they answer exactly: a range on whole UTC hours (every
 range of local days in a zone a whole number of hours from UTC); otherwise,
 and with ``use_rollups=False``, ``turns``. Views that count distinct
-conversations read ``rollup_conversation_hours``; sums of turns, outcomes
-and confidence read the cube ``rollup_turn_cube``, latency percentiles its
-histogram ``rollup_latency_cube``. Both give the same figures (a test
-compares them), but for latency percentiles, which the histogram of whole
+conversations read the conversation cube ``rollup_conversation_cube`` where
+one of its cuboids keeps exactly what they filter and group by (volume per
+hour, and per local day of Asia/Bangkok; per province, channel or service
+over a range, as the conversations first seen in the range plus those seen
+before it that come back), else ``rollup_conversation_hours``, as
+containment does; sums of turns, outcomes and confidence read the cube
+``rollup_turn_cube`` (per intent ``rollup_intent_cube``, for the whole
+country), latency percentiles its histogram ``rollup_latency_cube``. Both
+give the same figures (a test compares them), but for latency percentiles, which the histogram of whole
 milliseconds gives within ``rollups.LATENCY_BOUND_MS``. On ``turns``,
 PostgreSQL computes percentiles with ``percentile_cont``; SQLite, which has
 none, reads the two neighbouring values by offset and interpolates the same
@@ -30,12 +35,15 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, Select, and_, case, cast, exists, func, literal, select
+from sqlalchemy import Integer, Select, and_, case, cast, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.analytics import rollups
-from app.analytics.models import ALL, Conversation, ConversationHour, Feedback, Handoff, LatencyCube, Turn, TurnCube
+from app.analytics.models import (
+    ALL, Conversation, ConversationCube, ConversationHour, Feedback, Handoff, IntentCube, LatencyCube, Turn,
+    TurnCube,
+)
 from app.errors import ForbiddenError, ValidationError
 
 OUTCOMES = ("answered", "asked_back", "fallback", "handoff")
@@ -221,6 +229,8 @@ async def volume(
         raise ValidationError(f"bucket must be day or hour, not {bucket!r}")
     filters = scope.apply(filters)
     summary = _uses_summary(filters, use_rollups)
+    if summary and _conversation_cuboid(filters, set()) is not None and _local_buckets(filters, bucket):
+        return await _volume_of_cubes(session, filters, bucket)
     model: Any = ConversationHour if summary else Turn
     period = _local_text(session, model.hour if summary else Turn.at, filters, bucket).label("period")
     turns, conditions = _turn_count(session, filters, summary)
@@ -237,11 +247,176 @@ async def volume(
     return await _rows(session, query)
 
 
+def _conversation_cuboid(filters: Filter, grouped: set[str]) -> frozenset[str] | None:
+    """The conversation cube's cuboid that keeps exactly what ``filters`` filter
+    and ``grouped`` groups by, if it keeps one (``rollups.CONVERSATION_CUBOIDS``)."""
+    needed = frozenset({d for d in _FILTERED if getattr(filters, d) is not None} | grouped)
+    return needed if needed in rollups.CONVERSATION_CUBOIDS else None
+
+
+def _local_buckets(filters: Filter, bucket: Bucket) -> bool:
+    """Whether the conversation cube's hours or local days are the volume view's buckets:
+    its zone's days, every bucket whole (the summary already needs whole hours)."""
+    if filters.timezone != rollups.LOCAL_ZONE:
+        return False
+    return bucket == "hour" or all(
+        value is None or rollups.local_day_of(rollups.hour_of(value)) == value
+        for value in (filters.since, filters.until))
+
+
+def _cuboid_cells(model: type[ConversationCube] | type[TurnCube], cuboid: frozenset[str], filters: Filter,
+                  dimensions: Sequence[str] = rollups.CONVERSATION_DIMENSIONS) -> list[ColumnElement[bool]]:
+    """The rows of ``cuboid`` in ``model`` that ``filters`` select (by dimension, not time)."""
+    conditions = []
+    for dimension in dimensions:
+        column = getattr(model, dimension)
+        if dimension not in cuboid:
+            conditions.append(column == ALL)
+        elif (value := getattr(filters, dimension, None)) is not None:
+            conditions.append(column == (value or ""))
+        else:
+            conditions.append(column != ALL)
+    return conditions
+
+
+def _in_range(session: AsyncSession, column: Any, filters: Filter) -> list[ColumnElement[bool]]:
+    conditions = []
+    if filters.since is not None:
+        conditions.append(column >= _bound(session, filters.since))
+    if filters.until is not None:
+        conditions.append(column < _bound(session, filters.until))
+    return conditions
+
+
+async def _volume_of_cubes(session: AsyncSession, filters: Filter, bucket: Bucket) -> list[Row]:
+    """The volume view from the cubes: turns per bucket summed from the turn cube's
+    hours, conversations per bucket read from the conversation cube (a distinct
+    count per hour or local day, ``models.ConversationCube``)."""
+    cuboid = _conversation_cuboid(filters, set())
+    assert cuboid is not None
+    period = _local_text(session, TurnCube.period, filters, bucket).label("period")
+    turns_query = (
+        select(period, func.sum(TurnCube.turns).label("turns"))
+        .where(*_cube(session, TurnCube, filters, hours_only=True))
+        .group_by(period)
+    )
+    turns = {row.period: int(row.turns) for row in await session.execute(turns_query) if row.turns}
+    grain = rollups.IN_HOUR if bucket == "hour" else rollups.IN_LOCAL_DAY
+    cell = _local_text(session, ConversationCube.period, filters, bucket).label("period")
+    conversations_query = select(cell, ConversationCube.conversations).where(
+        ConversationCube.grain == grain, *_in_range(session, ConversationCube.period, filters),
+        *_cuboid_cells(ConversationCube, cuboid, filters))
+    counted = {row.period: int(row.conversations) for row in await session.execute(conversations_query)}
+    return [{"period": p, "turns": t, "conversations": counted.get(p, 0)} for p, t in sorted(turns.items())]
+
+
+def _first_pieces(since: datetime | None, until: datetime | None, codes: dict[str, str]) -> ColumnElement[bool]:
+    """The conversation cube's rows of first turns (``codes``: grain to its code) in
+    ``[since, until)``, as whole months, days and hours (``rollups.pieces``)."""
+    found = []
+    for grain, start, end in rollups.pieces(since, until):
+        conditions = [ConversationCube.grain == codes[grain]]
+        if start is not None:
+            conditions.append(ConversationCube.period >= start)
+        if end is not None:
+            conditions.append(ConversationCube.period < end)
+        found.append(and_(*conditions))
+    return or_(*found)
+
+
+async def _turns_around(session: AsyncSession, filters: Filter) -> tuple[int, int, int]:
+    """Turns before the range, after it and in it (the turn cube; 0 for an open end)."""
+    total = func.coalesce(func.sum(TurnCube.turns), 0)
+
+    async def turns(since: datetime | None, until: datetime | None) -> int:
+        ranged = replace(filters, since=since, until=until)
+        return int(await session.scalar(select(total).where(*_cube(session, TurnCube, ranged))) or 0)
+
+    before = await turns(None, filters.since) if filters.since is not None else 0
+    after = await turns(filters.until, None) if filters.until is not None else 0
+    return before, after, await turns(filters.since, filters.until)
+
+
+async def _distinct_by(session: AsyncSession, filters: Filter, name: str) -> dict[str, int] | None:
+    """Distinct conversations per value of the dimension ``name`` in the range, from the
+    conversation cube: those whose first turn in the cell falls in the range
+    (``fm``, ``fd``, ``fh`` rows over its whole months, days and hours) and
+    those seen before it that come back in it (from ``ConversationHour``).
+    None where the second part would read more rows than the range itself
+    (the turns before it outnumber those in it): ``ConversationHour`` then answers."""
+    cuboid = _conversation_cuboid(filters, {name})
+    if cuboid is None:
+        return None
+    since = _bound(session, filters.since) if filters.since is not None else None
+    until = _bound(session, filters.until) if filters.until is not None else None
+    if since is not None:
+        before, _, within = await _turns_around(session, filters)
+        if before > within:
+            return None
+    column = getattr(ConversationCube, name)
+    first_seen = (
+        select(column.label("key"), func.sum(ConversationCube.conversations).label("n"))
+        .where(_first_pieces(since, until, rollups.FIRST_IN), *_cuboid_cells(ConversationCube, cuboid, filters))
+        .group_by(column)
+    )
+    found = {row.key: int(row.n) for row in await session.execute(first_seen)}
+    if since is None:
+        return found
+    # Seen before the range and again in it: the cell's first turn is before it.
+    hours = ConversationHour
+    later = ConversationHour.__table__.alias("later")
+    cells = _conditions(session, hours, replace(filters, since=None, until=None))
+    seen_before = (
+        select(hours.conversation_id, getattr(hours, name).label("key"))
+        .where(hours.hour < since, *cells)
+        .distinct()
+        .subquery()
+    )
+    back = [later.c.conversation_id == seen_before.c.conversation_id, later.c[name] == seen_before.c.key,
+            later.c.hour >= since]
+    if until is not None:
+        back.append(later.c.hour < until)
+    returning = (
+        select(seen_before.c.key, func.count().label("n"))
+        .where(exists().where(*back))
+        .group_by(seen_before.c.key)
+    )
+    for row in await session.execute(returning):
+        found[row.key] = found.get(row.key, 0) + int(row.n)
+    return found
+
+
+async def _volume_by_cubes(session: AsyncSession, filters: Filter, name: str) -> list[Row] | None:
+    """``_volume_by`` from the cubes (turns from the turn cube, conversations from
+    ``_distinct_by``), or None where they do not answer."""
+    counted = await _distinct_by(session, filters, name)
+    if counted is None:
+        return None
+    column = getattr(TurnCube, name)
+    turns = func.sum(TurnCube.turns)
+    query = select(column.label("key"), turns.label("turns")).where(
+        *_cube(session, TurnCube, filters, [name])).group_by(column)
+    rows = []
+    for row in await session.execute(query):
+        if not row.turns:
+            continue
+        value = row.key if name == "channel" else row.key or None  # the cubes keep "not known" as ''
+        rows.append({name: value, "turns": int(row.turns), "conversations": counted.get(row.key, 0)})
+    rows.sort(key=lambda r: (-r["turns"], r[name] is None, r[name] or ""))
+    return rows
+
+
 async def _volume_by(
     session: AsyncSession, filters: Filter, scope: Scope, name: str, use_rollups: bool
 ) -> list[Row]:
     filters = scope.apply(filters)
     summary = _uses_summary(filters, use_rollups)
+    rows = await _volume_by_cubes(session, filters, name) if summary else None
+    if rows is not None:
+        total = sum(r["turns"] for r in rows)
+        for row in rows:
+            row["share"] = _rate(row["turns"], total)
+        return rows
     model: Any = ConversationHour if summary else Turn
     column = getattr(model, name)
     if summary and name != "channel":
@@ -296,22 +471,60 @@ async def top_intents(
             select(func.coalesce(func.sum(TurnCube.turns), 0)).where(*_cube(session, TurnCube, filters)))
     else:
         total = await session.scalar(select(func.count()).select_from(Turn).where(*conditions))
-    query = (
-        select(
-            Turn.intent.label("intent"),
-            func.count().label("turns"),
-            func.avg(Turn.confidence).label("mean_confidence"),
+    if _uses_summary(filters, use_rollups) and all(getattr(filters, d) is None for d in _FILTERED):
+        rows = await _top_intents_of_cube(session, filters, limit)
+    else:
+        query = (
+            select(
+                Turn.intent.label("intent"),
+                func.count().label("turns"),
+                func.avg(Turn.confidence).label("mean_confidence"),
+            )
+            .where(*conditions, Turn.intent.is_not(None))
+            .group_by(Turn.intent)
+            .order_by(func.count().desc(), Turn.intent)
+            .limit(limit)
         )
-        .where(*conditions, Turn.intent.is_not(None))
-        .group_by(Turn.intent)
-        .order_by(func.count().desc(), Turn.intent)
-        .limit(limit)
-    )
-    rows = await _rows(session, query)
+        rows = await _rows(session, query)
     for row in rows:
         row["share"] = _rate(row["turns"], total)
         if row["mean_confidence"] is not None:
             row["mean_confidence"] = round(float(row["mean_confidence"]), 4)
+    return rows
+
+
+async def _top_intents_of_cube(session: AsyncSession, filters: Filter, limit: int) -> list[Row]:
+    """The top intents of the whole country from ``rollup_intent_cube`` (each turn once:
+    its range as whole months, days and hours, ``rollups.pieces``)."""
+    since = _bound(session, filters.since) if filters.since is not None else None
+    until = _bound(session, filters.until) if filters.until is not None else None
+    pieces = []
+    for grain, start, end in rollups.pieces(since, until, rollups.INTENT_GRAINS):
+        conditions = [IntentCube.grain == grain]
+        if start is not None:
+            conditions.append(IntentCube.period >= start)
+        if end is not None:
+            conditions.append(IntentCube.period < end)
+        pieces.append(and_(*conditions))
+    turns = func.sum(IntentCube.turns)
+    query = (
+        select(
+            IntentCube.intent.label("intent"),
+            turns.label("turns"),
+            func.sum(IntentCube.confidence_sum).label("confidence_sum"),
+            func.sum(IntentCube.confidence_turns).label("confidence_turns"),
+        )
+        .where(or_(*pieces))
+        .group_by(IntentCube.intent)
+        .having(turns > 0)
+        .order_by(turns.desc(), IntentCube.intent)
+        .limit(limit)
+    )
+    rows = await _rows(session, query)
+    for row in rows:
+        total, counted = row.pop("confidence_sum"), row.pop("confidence_turns")
+        row["turns"] = int(row["turns"])
+        row["mean_confidence"] = total / counted if counted else None
     return rows
 
 
@@ -345,14 +558,10 @@ async def containment(
     no fallback and no handoff (neither a handoff turn nor a handoff request)."""
     filters = scope.apply(filters)
     if _uses_summary(filters, use_rollups):
-        summary = ConversationHour
-        failed = func.max(case((summary.fallback + summary.handoff > 0, 1), else_=0))
-        answered = func.max(case((summary.answered > 0, 1), else_=0))
-        key, conditions = summary.conversation_id, _conditions(session, ConversationHour, filters)
-    else:
-        failed = func.max(case((Turn.outcome.in_(("fallback", "handoff")), 1), else_=0))
-        answered = func.max(case((Turn.outcome == "answered", 1), else_=0))
-        key, conditions = Turn.conversation_id, _conditions(session, Turn, filters)
+        return await _containment_of_cubes(session, filters) or await _containment_of_summary(session, filters)
+    failed = func.max(case((Turn.outcome.in_(("fallback", "handoff")), 1), else_=0))
+    answered = func.max(case((Turn.outcome == "answered", 1), else_=0))
+    key, conditions = Turn.conversation_id, _conditions(session, Turn, filters)
     per_conversation = (
         select(
             key.label("conversation_id"),
@@ -375,6 +584,105 @@ async def containment(
     return [{
         "conversations": row.conversations,
         "contained": row.contained,
+        "containment_rate": _rate(row.contained, row.conversations),
+    }]
+
+
+async def _containment_of_cubes(session: AsyncSession, filters: Filter) -> list[Row] | None:
+    """``containment`` from the conversation cube: the conversations first seen in
+    the range (``fm``, ``fd``, ``fh``) and those of them handled alone over
+    all their turns (``cm``, ``cd``, ``ch``), corrected, from
+    ``ConversationHour``, for the conversations whose turns in the range are
+    not all their turns (some before or after it) or which asked for a
+    handoff. None where the turns outside the range outnumber those in it
+    (the corrections would read more than the range): ``_containment_of_summary``."""
+    cuboid = _conversation_cuboid(filters, set())
+    if cuboid is None:
+        return None
+    before, after, within = await _turns_around(session, filters)
+    if before + after > within:
+        return None
+    since = _bound(session, filters.since) if filters.since is not None else None
+    until = _bound(session, filters.until) if filters.until is not None else None
+    codes = {**{code: "conversations" for code in rollups.FIRST_IN.values()},
+             **{code: "contained" for code in rollups.CONTAINED_FIRST_IN.values()}}
+    counted = {"conversations": 0, "contained": 0}
+    sums = (
+        select(ConversationCube.grain, func.sum(ConversationCube.conversations).label("n"))
+        .where(or_(_first_pieces(since, until, rollups.FIRST_IN),
+                   _first_pieces(since, until, rollups.CONTAINED_FIRST_IN)),
+               *_cuboid_cells(ConversationCube, cuboid, filters))
+        .group_by(ConversationCube.grain)
+    )
+    for row in await session.execute(sums):
+        counted[codes[row.grain]] += int(row.n or 0)
+    hours = ConversationHour
+    cell = _conditions(session, hours, replace(filters, since=None, until=None))
+    outside = [c for c in (hours.hour < since if since is not None else None,
+                           hours.hour >= until if until is not None else None) if c is not None]
+    handed_off = select(Handoff.conversation_id)
+    corrected = handed_off if not outside else handed_off.union(
+        select(hours.conversation_id).where(or_(*outside), *cell))
+    in_range = and_(*_in_range(session, hours.hour, filters)) if since or until else literal(True)
+    failed = hours.fallback + hours.handoff
+    per_conversation = (
+        select(
+            hours.conversation_id,
+            func.min(hours.hour).label("first"),
+            func.max(case((in_range, 1), else_=0)).label("seen"),
+            func.sum(case((in_range, hours.answered), else_=0)).label("answered"),
+            func.sum(case((in_range, failed), else_=0)).label("failed"),
+            func.sum(hours.answered).label("all_answered"),
+            func.sum(failed).label("all_failed"),
+        )
+        .where(hours.conversation_id.in_(corrected), *cell)
+        .group_by(hours.conversation_id)
+    )
+    handoffs = set(await session.scalars(select(Handoff.conversation_id).distinct()))
+    for row in await session.execute(per_conversation):
+        first = rollups.hour_of(row.first)
+        first_seen = (since is None or first >= since) and (until is None or first < until)
+        # What the cube counted for this conversation, and what the range really holds.
+        alone = first_seen and row.all_answered > 0 and row.all_failed == 0
+        contained = bool(row.seen) and row.answered > 0 and row.failed == 0 and row.conversation_id not in handoffs
+        counted["conversations"] += int(row.seen) - int(first_seen)
+        counted["contained"] += int(contained) - int(alone)
+    return [{
+        "conversations": counted["conversations"],
+        "contained": counted["contained"],
+        "containment_rate": _rate(counted["contained"], counted["conversations"]),
+    }]
+
+
+async def _containment_of_summary(session: AsyncSession, filters: Filter) -> list[Row]:
+    """``containment`` from ``rollup_conversation_hours``: sums per conversation, and
+    the conversations with a handoff request joined once (a hash join), not
+    looked up per conversation. PostgreSQL costs that lookup so high that a
+    year's query is compiled (JIT) first, which took longer than the query
+    (bench/README.md, 2026-12-07 14:13)."""
+    hours = ConversationHour
+    per_conversation = (
+        select(
+            hours.conversation_id.label("conversation_id"),
+            func.sum(hours.fallback + hours.handoff).label("failed"),
+            func.sum(hours.answered).label("answered"),
+        )
+        .where(*_conditions(session, hours, filters))
+        .group_by(hours.conversation_id)
+        .subquery()
+    )
+    handed_off = select(Handoff.conversation_id.label("conversation_id")).distinct().subquery()
+    contained = and_(per_conversation.c.failed == 0, per_conversation.c.answered > 0,
+                     handed_off.c.conversation_id.is_(None))
+    query = select(
+        func.count().label("conversations"),
+        func.coalesce(func.sum(case((contained, 1), else_=0)), 0).label("contained"),
+    ).select_from(per_conversation.outerjoin(
+        handed_off, handed_off.c.conversation_id == per_conversation.c.conversation_id))
+    row = (await session.execute(query)).one()
+    return [{
+        "conversations": row.conversations,
+        "contained": int(row.contained),
         "containment_rate": _rate(row.contained, row.conversations),
     }]
 

@@ -6,7 +6,12 @@ conversation, for the views that count distinct conversations; the cubes
 ``models.LatencyCube``) drop it, and keep turns, outcomes, confidence and a
 latency histogram per period (UTC hour, day and month) and *cuboid* (which of
 province, channel, service and model version a row keeps; ``CUBOIDS``), so
-that a year of the whole country reads a few thousand rows.
+that a year of the whole country reads a few thousand rows;
+``rollup_intent_cube`` (``models.IntentCube``) keeps turns and confidence per
+intent for the whole country by the same periods; ``rollup_conversation_cube``
+(``models.ConversationCube``) distinct conversations per hour, local day and
+period of first turn, from the ``rollup_conversation_hours`` rows of each
+conversation a batch touches (``conversation_cells``).
 
 A turn changes after it is inserted (its reply sets the outcome and the
 latency, a slot the service or the province), often in a later batch than
@@ -25,16 +30,19 @@ import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ARRAY, ColumnElement, Table, and_, bindparam, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.analytics.models import ALL, ConversationHour, LatencyCube, Turn, TurnCube
+from app.analytics.models import (
+    ALL, Conversation, ConversationCube, ConversationHour, IntentCube, LatencyCube, Turn, TurnCube,
+)
 
 RollupKey = tuple[str, datetime, str, str, str]  # conversation, UTC hour, province, channel, service
-# (key, outcome, model version, latency in whole ms, confidence, time); None: the turn did not exist.
-Contribution = tuple[RollupKey, str, str, int | None, float | None, datetime] | None
+# (key, outcome, model version, latency in whole ms, confidence, time, intent); None: the turn did not exist.
+Contribution = tuple[RollupKey, str, str, int | None, float | None, datetime, str | None] | None
 MEASURES = ("turns", "answered", "asked_back", "fallback", "handoff")
 CUBE_MEASURES = (*MEASURES, "confidence_sum", "confidence_turns")
 _OUTCOME_COLUMN = {name: i for i, name in enumerate(MEASURES) if i}
@@ -42,6 +50,10 @@ WRITE_CHUNK = 2000
 _TABLE = ConversationHour.__table__
 _CUBE: Table = TurnCube.__table__  # type: ignore[assignment]
 _LATENCIES: Table = LatencyCube.__table__  # type: ignore[assignment]
+_INTENTS: Table = IntentCube.__table__  # type: ignore[assignment]
+INTENT_MEASURES = ("turns", "confidence_sum", "confidence_turns")
+_CONVERSATIONS: Table = ConversationCube.__table__  # type: ignore[assignment]
+SUMMARIES: tuple[Table, ...] = (_TABLE, _CUBE, _LATENCIES, _INTENTS, _CONVERSATIONS)  # type: ignore[assignment]
 
 # The cube's dimensions, in the order of its key after (grain, period).
 DIMENSIONS = ("province_code", "channel", "service_code", "model_version")
@@ -68,6 +80,21 @@ LATENCY_CUBOIDS: tuple[Cuboid, ...] = (
     (frozenset({"channel"}), (MONTH, DAY)),
     (frozenset({"model_version"}), (MONTH, DAY)),
 )
+# The intent cube keeps the whole country only (models.IntentCube).
+INTENT_GRAINS = GRAINS
+# The conversation cube (models.ConversationCube): its dimensions, its
+# cuboids (a distinct count cannot be summed from finer cells, so each kept
+# set of dimensions is a cuboid of its own) and what its grains count.
+CONVERSATION_DIMENSIONS = ("province_code", "channel", "service_code")
+CONVERSATION_CUBOIDS = (frozenset(), *(frozenset({d}) for d in CONVERSATION_DIMENSIONS))
+IN_HOUR, IN_LOCAL_DAY = "h", "ld"
+FIRST_IN = {MONTH: "fm", DAY: "fd", HOUR: "fh"}
+# The same, for the conversations whose turns in the cell were all handled alone
+# (one answered at least, no fallback, no handoff): containment's numerator.
+CONTAINED_FIRST_IN = {MONTH: "cm", DAY: "cd", HOUR: "ch"}
+# The zone of the local days kept (the dashboard's default; no daylight saving,
+# so a local day is always 24 UTC hours).
+LOCAL_ZONE = "Asia/Bangkok"
 # Rounding each latency to the nearest millisecond keeps their order, so each
 # rank's value moves by at most half a millisecond, and so does any
 # interpolation between two ranks: the histogram's percentiles are within
@@ -118,6 +145,43 @@ def pieces(since: datetime | None, until: datetime | None,
     return found
 
 
+def local_day_of(hour: datetime) -> datetime:
+    """The start (in UTC) of the LOCAL_ZONE day the UTC hour ``hour`` falls in."""
+    local = hour.astimezone(ZoneInfo(LOCAL_ZONE)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return local.astimezone(timezone.utc)
+
+
+HourRow = tuple[datetime, str, str, str]  # a ConversationHour row of one conversation: hour, province, channel, service
+Held = list[int]  # that row's turns, answered turns, and fallback and handoff turns ("failed")
+
+
+def conversation_cells(rows: dict[HourRow, Held]) -> set[tuple[Any, ...]]:
+    """The ConversationCube keys (grain, period, province, channel, service) one
+    conversation counts in, given its ConversationHour rows (those with turns count)."""
+    cells: set[tuple[Any, ...]] = set()
+    first: dict[tuple[str, ...], datetime] = {}
+    outcomes: dict[tuple[str, ...], list[int]] = {}  # answered, failed per cell
+    for (hour, *values), (turns, answered, failed) in rows.items():
+        if turns <= 0:
+            continue
+        for kept in CONVERSATION_CUBOIDS:
+            dims = tuple(v if d in kept else ALL for d, v in zip(CONVERSATION_DIMENSIONS, values, strict=True))
+            cells.add((IN_HOUR, hour, *dims))
+            cells.add((IN_LOCAL_DAY, local_day_of(hour), *dims))
+            if dims not in first or hour < first[dims]:
+                first[dims] = hour
+            counted = outcomes.setdefault(dims, [0, 0])
+            counted[0] += answered
+            counted[1] += failed
+    for dims, hour in first.items():
+        answered, failed = outcomes[dims]
+        for grain, code in FIRST_IN.items():
+            cells.add((code, floor_to(hour, grain), *dims))
+            if answered > 0 and failed == 0:
+                cells.add((CONTAINED_FIRST_IN[grain], floor_to(hour, grain), *dims))
+    return cells
+
+
 def latency_bucket(latency_ms: float | None) -> int | None:
     """The whole millisecond nearest ``latency_ms`` (halves up)."""
     return None if latency_ms is None else math.floor(latency_ms + 0.5)
@@ -125,17 +189,18 @@ def latency_bucket(latency_ms: float | None) -> int | None:
 
 def contribution_of(conversation_id: str, at: datetime, province_code: str | None, channel: str | None,
                     service_code: str | None, outcome: str, model_version: str | None = None,
-                    latency_ms: float | None = None, confidence: float | None = None) -> Contribution:
+                    latency_ms: float | None = None, confidence: float | None = None,
+                    intent: str | None = None) -> Contribution:
     at = at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
     key = (conversation_id, hour_of(at), province_code or "", channel or "unknown", service_code or "")
-    return key, outcome, model_version or "", latency_bucket(latency_ms), confidence, at
+    return key, outcome, model_version or "", latency_bucket(latency_ms), confidence, at, intent
 
 
 def contribution(turn: Turn) -> Contribution:
     """What ``turn`` adds to the summaries as it stands now."""
     return contribution_of(turn.conversation_id, turn.at, turn.province_code, turn.channel,
                            turn.service_code, turn.outcome, turn.model_version, turn.latency_ms,
-                           turn.confidence)
+                           turn.confidence, turn.intent)
 
 
 def _cells(hour: datetime, values: tuple[str, ...], cuboids: tuple[Cuboid, ...]) -> Iterable[tuple[Any, ...]]:
@@ -147,6 +212,7 @@ def _cells(hour: datetime, values: tuple[str, ...], cuboids: tuple[Cuboid, ...])
 
 
 _TURN_COLUMNS = ("grain", "period", *DIMENSIONS)
+_CONVERSATION_COLUMNS = ("grain", "period", *CONVERSATION_DIMENSIONS)
 
 
 class RollupDelta:
@@ -157,11 +223,12 @@ class RollupDelta:
         self.cube: dict[tuple[Any, ...], list[float]] = {}
         self.latencies: dict[tuple[Any, ...], int] = {}
         self.first: dict[tuple[Any, ...], datetime] = {}
+        self.intents: dict[tuple[str, datetime, str], list[float]] = {}
 
     def add(self, found: Contribution, sign: int = 1) -> None:
         if found is None:
             return
-        key, outcome, model, latency, confidence, at = found
+        key, outcome, model, latency, confidence, at, intent = found
         row = self.counts.setdefault(key, [0] * len(MEASURES))
         row[0] += sign
         column = _OUTCOME_COLUMN.get(outcome)
@@ -183,6 +250,13 @@ class RollupDelta:
         if latency is not None:
             for cell in _cells(key[1], values, LATENCY_CUBOIDS):
                 self.latencies[(*cell, latency)] = self.latencies.get((*cell, latency), 0) + sign
+        if intent is not None:  # the top intents leave out turns without one
+            for grain in INTENT_GRAINS:
+                counted = self.intents.setdefault((grain, floor_to(key[1], grain), intent), [0, 0.0, 0])
+                counted[0] += sign
+                if confidence is not None:
+                    counted[1] += sign * confidence
+                    counted[2] += sign
 
     def change(self, before: Contribution, after: Contribution) -> None:
         if before != after:
@@ -191,6 +265,8 @@ class RollupDelta:
 
     async def write(self, session: AsyncSession) -> None:
         """Add the delta to the tables (rows created as needed, emptied rows removed)."""
+        # Before the hour rows change: the conversation cube needs what they held.
+        entered = await self._conversation_changes(session)
         rows = [
             {"conversation_id": k[0], "hour": k[1], "province_code": k[2], "channel": k[3],
              "service_code": k[4], **dict(zip(MEASURES, v, strict=True))}
@@ -211,6 +287,56 @@ class RollupDelta:
                      for k, v in self.latencies.items() if v]
         await _upsert(session, _LATENCIES, latencies, ("turns",))
         await _drop_emptied(session, _LATENCIES, [row for row in latencies if row["turns"] < 0])
+        intents = [{"grain": k[0], "period": k[1], "intent": k[2], **dict(zip(INTENT_MEASURES, v, strict=True))}
+                   for k, v in self.intents.items() if any(v)]
+        await _upsert(session, _INTENTS, intents, INTENT_MEASURES)
+        await _drop_emptied(session, _INTENTS, [row for row in intents if row["turns"] < 0])
+        cells = [{**dict(zip(_CONVERSATION_COLUMNS, k, strict=True)), "conversations": v}
+                 for k, v in entered.items() if v]
+        await _upsert(session, _CONVERSATIONS, cells, ("conversations",))
+        await _drop_emptied(session, _CONVERSATIONS, [row for row in cells if row["conversations"] < 0],
+                            "conversations")
+
+    async def _conversation_changes(self, session: AsyncSession) -> dict[tuple[Any, ...], int]:
+        """What the batch adds to the conversation cube: the cells each conversation
+        enters or leaves, from its ConversationHour rows before and after the batch.
+
+        Only a conversation whose turns or outcomes change can change a cell.
+        Two batches of one conversation must not both read its rows before
+        either writes (both would add it to the same cell): on PostgreSQL the
+        conversations' rows are locked first, so the second waits for the
+        first to commit and then reads its rows (SQLite has one writer).
+        """
+        moved = sorted({k[0] for k, v in self.counts.items() if any(v)})
+        held: dict[str, dict[HourRow, Held]] = {c: {} for c in moved}
+        postgres = session.get_bind().dialect.name == "postgresql"
+        for i in range(0, len(moved), WRITE_CHUNK):
+            if postgres:
+                await session.execute(select(Conversation.id).where(Conversation.id.in_(
+                    moved[i:i + WRITE_CHUNK])).order_by(Conversation.id).with_for_update())
+            found = await session.execute(
+                select(_TABLE.c.conversation_id, _TABLE.c.hour, _TABLE.c.province_code, _TABLE.c.channel,
+                       _TABLE.c.service_code, _TABLE.c.turns, _TABLE.c.answered,
+                       _TABLE.c.fallback + _TABLE.c.handoff)
+                .where(_TABLE.c.conversation_id.in_(moved[i:i + WRITE_CHUNK]), _TABLE.c.turns > 0))
+            for conversation, hour, province, channel, service, *measures in found:
+                held[conversation][(hour_of(hour), province, channel, service)] = list(measures)
+        after = {c: {row: list(measures) for row, measures in rows.items()} for c, rows in held.items()}
+        for key, (turns, answered, _, fallback, handoff) in self.counts.items():
+            if key[0] in after:
+                measures = after[key[0]].setdefault((key[1], key[2], key[3], key[4]), [0, 0, 0])
+                measures[0] += turns
+                measures[1] += answered
+                measures[2] += fallback + handoff
+        changes: dict[tuple[Any, ...], int] = {}
+        for conversation in moved:
+            old = conversation_cells(held[conversation])
+            new = conversation_cells(after[conversation])
+            for cell in new - old:
+                changes[cell] = changes.get(cell, 0) + 1
+            for cell in old - new:
+                changes[cell] = changes.get(cell, 0) - 1
+        return changes
 
 
 async def _upsert(session: AsyncSession, table: Table, rows: list[dict[str, Any]],
@@ -246,8 +372,9 @@ async def _upsert(session: AsyncSession, table: Table, rows: list[dict[str, Any]
             await session.execute(statement, chunk)
 
 
-async def _drop_emptied(session: AsyncSession, table: Table, lowered: list[dict[str, Any]]) -> None:
-    """Delete the rows a negative delta brought to no turns (by their periods)."""
+async def _drop_emptied(session: AsyncSession, table: Table, lowered: list[dict[str, Any]],
+                        measure: str = "turns") -> None:
+    """Delete the rows a negative delta brought to no turns (``measure``; by their periods)."""
     periods: dict[str, set[datetime]] = {}
     for row in lowered:
         periods.setdefault(row["grain"], set()).add(row["period"])
@@ -255,11 +382,11 @@ async def _drop_emptied(session: AsyncSession, table: Table, lowered: list[dict[
         ordered = sorted(found)
         for i in range(0, len(ordered), WRITE_CHUNK):
             await session.execute(delete(table).where(
-                table.c.grain == grain, table.c.period.in_(ordered[i:i + WRITE_CHUNK]), table.c.turns <= 0))
+                table.c.grain == grain, table.c.period.in_(ordered[i:i + WRITE_CHUNK]), table.c[measure] <= 0))
 
 
 _CONTRIBUTING = (Turn.conversation_id, Turn.at, Turn.province_code, Turn.channel, Turn.service_code,
-                 Turn.outcome, Turn.model_version, Turn.latency_ms, Turn.confidence)
+                 Turn.outcome, Turn.model_version, Turn.latency_ms, Turn.confidence, Turn.intent)
 
 
 async def _delta_of(session: AsyncSession, where: list[ColumnElement[bool]], sign: int) -> RollupDelta:
@@ -277,11 +404,12 @@ async def rebuild(session: AsyncSession) -> dict[str, int]:
     For a store that had turns before a table existed, and after anything
     that wrote ``turns`` without the projector (a bulk load).
     """
-    for table in (_TABLE, _CUBE, _LATENCIES):
+    for table in SUMMARIES:
         await session.execute(delete(table))
     delta = await _delta_of(session, [], 1)
     await delta.write(session)
-    return {_TABLE.name: len(delta.counts), _CUBE.name: len(delta.cube), _LATENCIES.name: len(delta.latencies)}
+    tables = [_TABLE, _CUBE, _LATENCIES, _INTENTS, _CONVERSATIONS]
+    return {t.name: int(await session.scalar(select(func.count()).select_from(t)) or 0) for t in tables}
 
 
 async def forget(session: AsyncSession, conversations: Any) -> None:
