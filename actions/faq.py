@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import KnowledgeAction
 from actions.message_text import aspect_cue, asks_contact
 from actions.offices import send_general_answer
-from actions.places import Place, latest_entity, latest_place
+from actions.places import Place, entity_values, latest_entity, latest_place
 from actions.services import (
     SURE_ASPECT_CONFIDENCE,
     answer_service,
@@ -67,11 +67,13 @@ class ActionAnswerFaq(KnowledgeAction):
             # "สำนักงานเขตมีเบอร์กลางไหม": the type's national hotline, not an FAQ about it.
             if await send_general_answer(self.kb, dispatcher, office_type):
                 return [SlotSet("last_topic", f"office:{office_type}")]
-        service = answered_service(tracker)
+        named = entity_values(tracker.latest_message, "service")
+        service = named[0] if named else answered_service(tracker)
         cue = aspect_cue(text)
         if service and cue and intent_confidence(tracker) < SURE_ASPECT_CONFIDENCE:
-            # Unsure, in a conversation about a service, with words that ask one
-            # of its aspects ("วันโอนต้องถือเอกสารอะไรไป"): the service answers.
+            # Unsure, about a service named now or before, with words that ask
+            # one of its aspects ("วันโอนต้องถือเอกสารอะไรไป", "แจ้งย้ายออก ต้องให้
+            # เจ้าบ้านไปด้วยไหม"): the service answers, not an FAQ on a word of it.
             return await answer_service(self.kb, dispatcher, tracker, [service], cue, self.now())
         key = faq_key(tracker)
         if key is None:

@@ -268,6 +268,12 @@ def cases(today: date) -> dict[str, tuple[Filter, Scope]]:
             Scope.country(),
         ),
         "365 days, country": (Filter.for_dates(today - timedelta(days=DAYS), today), Scope.country()),
+        # Two of the cube's dimensions at once: no cuboid keeps both.
+        "365 days, province 50": (Filter.for_dates(today - timedelta(days=DAYS), today), Scope("50")),
+        "365 days, LINE + one service": (
+            Filter.for_dates(today - timedelta(days=DAYS), today, channel="line", service_code="passport"),
+            Scope.country(),
+        ),
     }
 
 

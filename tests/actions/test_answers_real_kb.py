@@ -714,6 +714,13 @@ async def test_an_unsure_faq_in_a_service_conversation_is_the_service_aspect(rea
     assert said[0].split("\n")[0] == "เอกสารที่ต้องใช้สำหรับจดทะเบียนโอนที่ดิน (ขาย ให้ โอนมรดก)ค่ะ"
 
 
+async def test_an_unsure_faq_naming_a_service_and_an_aspect_is_the_service_aspect(real_kb) -> None:
+    state = tracker("แจ้งย้ายออก ต้องให้เจ้าบ้านไปด้วยไหมคะ", "faq", {"service": "house_move_out"})
+    state.latest_message["intent"]["confidence"] = 0.55
+    said, _ = await run(ActionAnswerFaq, real_kb, state)
+    assert said[0].split("\n")[0] == "คุณสมบัติผู้ยื่นคำขอสำหรับแจ้งย้ายออก (ทะเบียนบ้าน)ค่ะ"
+
+
 async def test_paying_extra_after_a_lapse_is_the_penalty(real_kb) -> None:
     state = tracker("ภาษีรถค้างมา 3 เดือนแล้ว ขาดไป ต้องจ่ายเพิ่มไหม", "ask_fee",
                     {"service": "vehicle_tax_renewal", "duration": "P3M"})
