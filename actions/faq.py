@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -10,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import KnowledgeAction
-from actions.message_text import aspect_cue, asks_contact
+from actions.kb import KnowledgeBase
+from actions.message_text import aspect_cue, asks_contact, normalised
 from actions.offices import send_general_answer
 from actions.places import Place, entity_values, latest_entity, latest_place
 from actions.services import (
@@ -52,6 +54,16 @@ def faq_key(tracker: Tracker) -> str | None:
     return _faq_key(users[-2]) if len(users) >= 2 else None
 
 
+async def quotes_its_hotline(kb: KnowledgeBase, code: str, text: str) -> bool:
+    """Whether ``text`` holds the hotline number of service ``code`` (Thai digits too)."""
+    try:
+        hotline = (await kb.service(code)).effective_hotline
+    except NotFoundError:
+        return False
+    return bool(hotline) and re.search(rf"(?<!\d){re.escape(hotline)}(?!\d)",
+                                       normalised(text)) is not None
+
+
 class ActionAnswerFaq(KnowledgeAction):
     """The answer to the selected FAQ (province override first), its source, then feedback."""
 
@@ -68,6 +80,11 @@ class ActionAnswerFaq(KnowledgeAction):
             if await send_general_answer(self.kb, dispatcher, office_type):
                 return [SlotSet("last_topic", f"office:{office_type}")]
         named = entity_values(tracker.latest_message, "service")
+        if named and await quotes_its_hotline(self.kb, named[0], text):
+            # "โทร ๑๕๖๗ ได้ตลอดไหม เป็นเบอร์ของที่ไหน": whose number it is, not
+            # an FAQ about calling (the emergency numbers).
+            return await answer_service(self.kb, dispatcher, tracker, [named[0]], "overview",
+                                        self.now())
         service = named[0] if named else answered_service(tracker)
         cue = aspect_cue(text)
         if service and cue and intent_confidence(tracker) < SURE_ASPECT_CONFIDENCE:

@@ -721,6 +721,18 @@ async def test_an_unsure_faq_naming_a_service_and_an_aspect_is_the_service_aspec
     assert said[0].split("\n")[0] == "คุณสมบัติผู้ยื่นคำขอสำหรับแจ้งย้ายออก (ทะเบียนบ้าน)ค่ะ"
 
 
+async def test_a_question_quoting_a_services_hotline_in_thai_digits_names_the_service(
+    real_kb,
+) -> None:
+    said, _ = await run(
+        ActionAnswerFaq, real_kb,
+        tracker("โทร ๑๕๖๗ ได้ตลอดไหมคะ เป็นเบอร์ของที่ไหน", "faq",
+                {"service": "damrongdhama_complaint"}),
+    )
+    assert said[0].split("\n")[0] == "ข้อมูลโดยสรุปสำหรับร้องเรียนร้องทุกข์ผ่านศูนย์ดำรงธรรมค่ะ"
+    assert "1567" in said[0]
+
+
 async def test_paying_extra_after_a_lapse_is_the_penalty(real_kb) -> None:
     state = tracker("ภาษีรถค้างมา 3 เดือนแล้ว ขาดไป ต้องจ่ายเพิ่มไหม", "ask_fee",
                     {"service": "vehicle_tax_renewal", "duration": "P3M"})
