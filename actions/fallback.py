@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import KnowledgeAction
 from actions.faq import RETRIEVAL_INTENT, faq_key
 from actions.kb import KnowledgeBase
-from actions.message_text import aspect_cue, is_follow_up
+from actions.message_text import is_follow_up, message_cue
 from actions.offices import PENDING_OFFICE_HOURS, find_offices
 from actions.places import (
     canonical,
@@ -126,7 +126,7 @@ def _service_and_aspect(
     words name its aspect ("จ่ายล่วงหน้าได้กี่วัน").
     """
     text = tracker.latest_message.get("text") or ""
-    cue = aspect_cue(text, how_to_is_steps=True)
+    cue = message_cue(tracker.latest_message, how_to_is_steps=True)
     service = entities.get("service")
     if service is None:
         slot_service = canonical("service", tracker.get_slot("service"))

@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import KnowledgeAction
 from actions.kb import KnowledgeBase
-from actions.message_text import aspect_cue, asks_contact, normalised
+from actions.message_text import asks_contact, message_cue, normalised
 from actions.offices import send_general_answer
 from actions.places import Place, entity_values, latest_entity, latest_place
 from actions.services import (
@@ -86,7 +86,7 @@ class ActionAnswerFaq(KnowledgeAction):
             return await answer_service(self.kb, dispatcher, tracker, [named[0]], "overview",
                                         self.now())
         service = named[0] if named else answered_service(tracker)
-        cue = aspect_cue(text)
+        cue = message_cue(tracker.latest_message)
         if service and cue and intent_confidence(tracker) < SURE_ASPECT_CONFIDENCE:
             # Unsure, about a service named now or before, with words that ask
             # one of its aspects ("วันโอนต้องถือเอกสารอะไรไป", "แจ้งย้ายออก ต้องให้

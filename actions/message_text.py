@@ -125,7 +125,7 @@ _ASPECT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fee", re.compile(r"ค่า(?:ธรรมเนียม|ทำ|ต่อ|ใช้จ่าย|โอน)|กี่บาท|กี่ตังค์|เสียเงิน|ต้องจ่าย")),
     ("documents", re.compile(r"เอกสาร|ใช้อะไร|เตรียมอะไร|ถืออะไร|เอาอะไร|พยาน|แจ้งความ|ตำรวจ")),
     ("eligibility", re.compile(r"อายุเท่า|อายุกี่|ใครมีสิทธิ|ใครยื่น|คุณสมบัติ|แทนได้|ไปแทน|คนอื่นไป"
-                               r"|ไปด้วย(?:ไหม|มั้ย|หรือเปล่า)|ไปเอง")),
+                               r"|ไปด้วย(?:ไหม|มั้ย|หรือเปล่า)|ไปเอง|ข้อห้าม")),
     ("deadline", re.compile(r"ล่วงหน้า|ภายในกี่|ภายในเดือน|กำหนด|ก่อนได้ไหม|ตอนไหน|มีเวลา")),
     # "มีเวลากี่วัน" is how long one has (a deadline), not how long it takes.
     ("processing_time", re.compile(r"(?<!มีเวลา)กี่วัน|นานไหม|นานแค่ไหน|เลยไหม|ทันที|วันเดียว")),
@@ -141,6 +141,30 @@ def is_follow_up(text: str) -> bool:
     return bool(_FOLLOW_UP_CUES.search(text))
 
 
+# "Must I register / change it?" asks who has to, whatever else the words
+# name ("ขายของออนไลน์ต้องจดทะเบียนพาณิชย์ไหม" is not about applying online);
+# paying, documents and reports have cues of their own.
+_MUST_I = re.compile(r"ต้อง(?:ไป)?(?:จด|เปลี่ยน|ทำ|ขอ|ยื่น|ลงทะเบียน)(?:(?!เงิน|ค่า|จ่าย|เอกสาร|อะไร"
+                     r"|แจ้งความ).){0,24}(?:ไหม|มั้ย|หรือเปล่า|หรือไม่|รึเปล่า)")
+
+
+def asks_obligation(text: str) -> bool:
+    """True for "do I have to register/change/get it?": who must apply."""
+    return bool(_MUST_I.search(text))
+
+
+def question_words(message: dict[str, Any]) -> str:
+    """The message's text without the service names the NLU tagged in it: a cue
+    word inside a name ("ใบแจ้งความเอกสารหาย") says nothing about the aspect asked."""
+    text = str(message.get("text") or "")
+    spans = sorted(((int(e["start"]), int(e["end"])) for e in message.get("entities") or []
+                    if e.get("entity") == "service" and isinstance(e.get("start"), int)
+                    and isinstance(e.get("end"), int)), reverse=True)
+    for start, end in spans:
+        text = text[:start] + " " + text[end:]
+    return text
+
+
 # "ต้องทำยังไงบ้าง" asks for the steps when nothing else was understood; where
 # the NLU asked for the overview ("บัตรหาย ต้องทำยังไง"), the overview says more.
 _HOW_TO = re.compile(r"ต้องทำ(?:อะไร|ยังไง|อย่างไร)|ทำ(?:ยังไง|อย่างไร)บ้าง")
@@ -152,6 +176,14 @@ def aspect_cue(text: str, *, how_to_is_steps: bool = False) -> str | None:
         if pattern.search(text):
             return aspect
     return "steps" if how_to_is_steps and _HOW_TO.search(text) else None
+
+
+def message_cue(message: dict[str, Any], *, how_to_is_steps: bool = False) -> str | None:
+    """The aspect a parsed message asks about by its words: "must I …?" on the whole
+    text (its verb may begin the service's name), the other cues outside the names."""
+    if asks_obligation(str(message.get("text") or "")):
+        return "eligibility"
+    return aspect_cue(question_words(message), how_to_is_steps=how_to_is_steps)
 
 
 def has_aspect_cue(text: str, aspect: str) -> bool:

@@ -22,12 +22,15 @@ from actions.message_text import (
     asks_amount,
     asks_contact,
     asks_extra_charge,
+    asks_obligation,
     asks_renewal,
     asks_when,
     aspect_cue,
     has_aspect_cue,
     is_follow_up,
     lapsed_for,
+    message_cue,
+    question_words,
 )
 from actions.district_names import shared_name_in
 from actions.offices import ask_which_district, offices_for, send_offices
@@ -515,18 +518,22 @@ def asked_aspect(tracker: Tracker) -> str:
     if aspect is None:
         pending = tracker.get_slot("pending_aspect")
         aspect = pending if pending in ASPECTS else "overview"
-    text = tracker.latest_message.get("text") or ""
+    message = tracker.latest_message
+    text = message.get("text") or ""
     if aspect == "overview":
         previous = answered_aspect(tracker)
-        if cue := aspect_cue(text):
+        if cue := message_cue(message):
             return cue
         if previous not in (None, "overview") and is_follow_up(text):
             return str(previous)
-    elif (aspect != "amount" and intent_confidence(tracker) < SURE_ASPECT_CONFIDENCE
-          and not has_aspect_cue(text, aspect) and (cue := aspect_cue(text))):
+    elif aspect != "amount" and intent_confidence(tracker) < SURE_ASPECT_CONFIDENCE:
         # An unsure classifier gives way to the words when they name another
         # aspect and not its own: "ต้องเตรียมอะไรเพิ่ม" asks for documents.
-        return cue
+        if asks_obligation(text):
+            return "eligibility"
+        words = question_words(message)
+        if not has_aspect_cue(words, aspect) and (cue := aspect_cue(words)):
+            return cue
     return aspect
 
 

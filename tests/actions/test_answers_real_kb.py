@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.fallback import ActionDefaultAskAffirmation
 from actions.faq import ActionAnswerFaq
 from actions.kb import KnowledgeBase
+from actions.message_text import asks_obligation
 from actions.offices import ActionFindOffice
 from actions.services import ActionAnswerService
 from app.kb.db import Database
@@ -731,6 +732,37 @@ async def test_a_question_quoting_a_services_hotline_in_thai_digits_names_the_se
     )
     assert said[0].split("\n")[0] == "ข้อมูลโดยสรุปสำหรับร้องเรียนร้องทุกข์ผ่านศูนย์ดำรงธรรมค่ะ"
     assert "1567" in said[0]
+
+
+@pytest.mark.parametrize(("text", "intent", "service", "heading"), [
+    # "Must I register?" is who must, though "ออนไลน์" names another aspect.
+    ("ขายของออนไลน์ต้องจดทะเบียนพาณิชย์ไหมคะ", "ask_online", "commercial_registration",
+     "คุณสมบัติผู้ยื่นคำขอสำหรับจดทะเบียนพาณิชย์ (บุคคลธรรมดา / ร้านค้า)ค่ะ"),
+    # "แจ้งความ" inside the service's name is no cue for documents.
+    ("ใบแจ้งความเอกสารหาย ให้คนอื่นไปแจ้งแทนได้ไหม", "ask_documents",
+     "police_report_lost_documents",
+     "คุณสมบัติผู้ยื่นคำขอสำหรับแจ้งความเอกสารหาย (ลงบันทึกประจำวัน)ค่ะ"),
+])
+async def test_an_unsure_yes_no_question_about_who_may_apply_gets_who_may(
+    real_kb, text: str, intent: str, service: str, heading: str
+) -> None:
+    name = {"commercial_registration": "จดทะเบียนพาณิชย์",
+            "police_report_lost_documents": "ใบแจ้งความเอกสารหาย"}[service]
+    state = tracker(text, intent)
+    state.latest_message["intent"]["confidence"] = 0.55
+    start = text.index(name)
+    state.latest_message["entities"] = [{"entity": "service", "value": service,
+                                         "start": start, "end": start + len(name)}]
+    said, _ = await run(ActionAnswerService, real_kb, state)
+    assert said[0].split("\n")[0] == heading
+
+
+def test_must_i_asks_who_must_but_paying_and_documents_keep_their_cues() -> None:
+    assert asks_obligation("ย้ายบ้านแล้วต้องเปลี่ยนบัตรประชาชนไหมคะ")
+    assert asks_obligation("ต้องจดทะเบียนพาณิชย์ไหม")
+    assert not asks_obligation("ทำบัตรต้องเสียเงินไหม")
+    assert not asks_obligation("ต้องทำเอกสารอะไรไหม")
+    assert not asks_obligation("บัตรหายต้องไปแจ้งความไหม")
 
 
 async def test_paying_extra_after_a_lapse_is_the_penalty(real_kb) -> None:
