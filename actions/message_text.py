@@ -207,6 +207,17 @@ def lapsed_for(message: dict[str, Any]) -> str | None:
     return None
 
 
+# "ต้องเสียภาษีธุรกิจเฉพาะเท่าไหร่": how much one pays, whatever the condition
+# before it ("ซื้อมายังไม่ถึง 5 ปี") made the classifier think; a fine or a
+# surcharge is the deadline's penalty instead.
+_HOW_MUCH_TO_PAY = re.compile(r"(?:เสีย|จ่าย)(?:(?!ปรับ|เพิ่ม).){0,24}?(?:เท่าไหร่|เท่าไร|กี่บาท)")
+
+
+def asks_how_much_to_pay(text: str) -> bool:
+    """True for "how much do I pay (for it)", not for a fine or a surcharge."""
+    return bool(_HOW_MUCH_TO_PAY.search(text))
+
+
 def asks_extra_charge(text: str) -> bool:
     """True for "do I pay extra (for being late)": a question about the penalty."""
     return bool(_EXTRA_CHARGE_CUES.search(text))

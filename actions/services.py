@@ -22,6 +22,7 @@ from actions.message_text import (
     asks_amount,
     asks_contact,
     asks_extra_charge,
+    asks_how_much_to_pay,
     asks_obligation,
     asks_renewal,
     asks_when,
@@ -416,6 +417,8 @@ def _meant_aspect(service: Service, aspect_key: str, tracker: Tracker) -> str:
         return aspect_key
     if aspect_key in ("fee", "amount") and asks_when(text):
         return "deadline"  # "ต้องจ่ายเดือนไหน": when to pay, not how much
+    if aspect_key in ("overview", "eligibility", "steps") and asks_how_much_to_pay(text):
+        return "fee"
     return "fee" if aspect_key == "amount" else aspect_key
 
 

@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.fallback import ActionDefaultAskAffirmation
 from actions.faq import ActionAnswerFaq
 from actions.kb import KnowledgeBase
-from actions.message_text import asks_obligation
+from actions.message_text import asks_how_much_to_pay, asks_obligation
 from actions.offices import ActionFindOffice
 from actions.services import ActionAnswerService
 from app.kb.db import Database
@@ -757,12 +757,24 @@ async def test_an_unsure_yes_no_question_about_who_may_apply_gets_who_may(
     assert said[0].split("\n")[0] == heading
 
 
-def test_must_i_asks_who_must_but_paying_and_documents_keep_their_cues() -> None:
+def test_must_i_and_how_much_to_pay_keep_apart_from_fees_fines_and_reports() -> None:
     assert asks_obligation("ย้ายบ้านแล้วต้องเปลี่ยนบัตรประชาชนไหมคะ")
     assert asks_obligation("ต้องจดทะเบียนพาณิชย์ไหม")
     assert not asks_obligation("ทำบัตรต้องเสียเงินไหม")
     assert not asks_obligation("ต้องทำเอกสารอะไรไหม")
     assert not asks_obligation("บัตรหายต้องไปแจ้งความไหม")
+    assert asks_how_much_to_pay("ต้องเสียภาษีธุรกิจเฉพาะเท่าไหร่")
+    assert not asks_how_much_to_pay("ขาดไป 2 เดือน เสียเงินเพิ่มเท่าไหร่")
+    assert not asks_how_much_to_pay("แจ้งช้าเสียค่าปรับกี่บาท")
+
+
+async def test_how_much_to_pay_after_a_condition_is_the_fee(real_kb) -> None:
+    state = tracker("ขายบ้านที่ซื้อมายังไม่ถึง 5 ปี ต้องเสียภาษีธุรกิจเฉพาะเท่าไหร่",
+                    "ask_eligibility", {"service": "land_title_transfer", "duration": "P5Y"})
+    said, _ = await run(ActionAnswerService, real_kb, state)
+    lines = said[0].split("\n")
+    assert lines[0] == "ค่าธรรมเนียมสำหรับจดทะเบียนโอนที่ดิน (ขาย ให้ โอนมรดก)ค่ะ"
+    assert any(line.startswith("• ภาษีธุรกิจเฉพาะ") and "3.3" in line for line in lines)
 
 
 async def test_paying_extra_after_a_lapse_is_the_penalty(real_kb) -> None:
