@@ -313,15 +313,7 @@ async def _volume_of_cubes(session: AsyncSession, filters: Filter, bucket: Bucke
 def _first_pieces(since: datetime | None, until: datetime | None, codes: dict[str, str]) -> ColumnElement[bool]:
     """The conversation cube's rows of first turns (``codes``: grain to its code) in
     ``[since, until)``, as whole months, days and hours (``rollups.pieces``)."""
-    found = []
-    for grain, start, end in rollups.pieces(since, until):
-        conditions = [ConversationCube.grain == codes[grain]]
-        if start is not None:
-            conditions.append(ConversationCube.period >= start)
-        if end is not None:
-            conditions.append(ConversationCube.period < end)
-        found.append(and_(*conditions))
-    return or_(*found)
+    return rollups.in_pieces(ConversationCube, since, until, codes=codes)
 
 
 async def _turns_around(session: AsyncSession, filters: Filter) -> tuple[int, int, int]:
@@ -498,14 +490,6 @@ async def _top_intents_of_cube(session: AsyncSession, filters: Filter, limit: in
     its range as whole months, days and hours, ``rollups.pieces``)."""
     since = _bound(session, filters.since) if filters.since is not None else None
     until = _bound(session, filters.until) if filters.until is not None else None
-    pieces = []
-    for grain, start, end in rollups.pieces(since, until, rollups.INTENT_GRAINS):
-        conditions = [IntentCube.grain == grain]
-        if start is not None:
-            conditions.append(IntentCube.period >= start)
-        if end is not None:
-            conditions.append(IntentCube.period < end)
-        pieces.append(and_(*conditions))
     turns = func.sum(IntentCube.turns)
     query = (
         select(
@@ -514,7 +498,7 @@ async def _top_intents_of_cube(session: AsyncSession, filters: Filter, limit: in
             func.sum(IntentCube.confidence_sum).label("confidence_sum"),
             func.sum(IntentCube.confidence_turns).label("confidence_turns"),
         )
-        .where(or_(*pieces))
+        .where(rollups.in_pieces(IntentCube, since, until, rollups.INTENT_GRAINS))
         .group_by(IntentCube.intent)
         .having(turns > 0)
         .order_by(turns.desc(), IntentCube.intent)

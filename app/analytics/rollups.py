@@ -423,6 +423,24 @@ async def rows(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(_TABLE)) or 0)
 
 
+def piece_rows(model: Any, grain: str, start: datetime | None, end: datetime | None) -> list[ColumnElement[bool]]:
+    """The conditions on ``model``'s rows of grain (code) ``grain`` with ``period`` in ``[start, end)``."""
+    conditions = [model.grain == grain]
+    if start is not None:
+        conditions.append(model.period >= start)
+    if end is not None:
+        conditions.append(model.period < end)
+    return conditions
+
+
+def in_pieces(model: Any, since: datetime | None, until: datetime | None,
+              grains: tuple[str, ...] = GRAINS, codes: dict[str, str] | None = None) -> ColumnElement[bool]:
+    """``model``'s rows that make up ``[since, until)`` piece by piece (``pieces``);
+    ``codes`` maps a grain to the code its rows carry, where it differs."""
+    return or_(*(and_(*piece_rows(model, (codes or {}).get(grain, grain), start, end))
+                 for grain, start, end in pieces(since, until, grains)))
+
+
 def read(model: type[TurnCube] | type[LatencyCube], since: datetime | None, until: datetime | None,
          needed: set[str], filters: dict[str, str | None], hours_only: bool = False) -> ColumnElement[bool]:
     """The rows of ``model`` that count each turn of ``[since, until)`` once, for a
@@ -435,11 +453,7 @@ def read(model: type[TurnCube] | type[LatencyCube], since: datetime | None, unti
     for grain, start, end in pieces(since, until, (HOUR,) if hours_only else
                                     tuple(g for g in GRAINS if g in kept_grains)):
         kept, _ = min((c for c in cuboids if grain in c[1]), key=lambda c: len(c[0]))
-        conditions = [model.grain == grain]
-        if start is not None:
-            conditions.append(model.period >= start)
-        if end is not None:
-            conditions.append(model.period < end)
+        conditions = piece_rows(model, grain, start, end)
         for dimension in DIMENSIONS:
             column = getattr(model, dimension)
             if dimension not in kept:
