@@ -32,8 +32,7 @@ from actions.services import (
     by_role,
     intent_payload,
     police_report_asked_of,
-    service_named_in_text,
-    with_longer_name,
+    services_named,
 )
 from app.errors import BotError, NotFoundError
 
@@ -167,13 +166,10 @@ class ActionDefaultAskAffirmation(KnowledgeAction):
         message = tracker.latest_message
         codes = by_role(entity_values(message, "service"), message)
         try:
-            if codes:  # several services, or a longer name than the NLU saw: as answers choose
-                codes = await with_longer_name(self.kb, codes, message)
-            elif code := await service_named_in_text(self.kb, message.get("text") or "",
-                                                     misspelt=False):
-                # "แล้วถ้าบัตรแค่หมดอายุ เสียเงินไหม": a name the NLU missed
-                # beats the service talked about before.
-                codes = [code]
+            # As answers choose: several services, a longer name than the NLU saw,
+            # or a name it missed ("แล้วถ้าบัตรแค่หมดอายุ เสียเงินไหม"), which beats
+            # the service talked about before.
+            codes = await services_named(self.kb, message, misspelt=False)
         except BotError:  # a refinement only: the menu still helps without it
             pass
         if codes:

@@ -618,6 +618,17 @@ async def with_longer_name(kb: KnowledgeBase, codes: list[str],
     return [code, *codes]
 
 
+async def services_named(kb: KnowledgeBase, message: dict[str, Any], *, misspelt: bool) -> list[str]:
+    """The services a message names, the one asked about first: those the NLU tagged
+    (``by_role``, ``with_longer_name``), else one its text names
+    (``service_named_in_text``, misspelt names only if ``misspelt``)."""
+    codes = by_role(entity_values(message, "service"), message)
+    if codes:
+        return await with_longer_name(kb, codes, message)
+    code = await service_named_in_text(kb, message.get("text") or "", misspelt=misspelt)
+    return [code] if code is not None else []
+
+
 async def allowance_meant(kb: KnowledgeBase, tracker: Tracker) -> str | None:
     """The allowance a bare "เบี้ย" means: the one the conversation's service
     speaks of, else the elderly allowance for an age of 60 or more; None when unclear."""
@@ -674,18 +685,11 @@ class ActionAnswerService(KnowledgeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         message = tracker.latest_message
-        codes = by_role(entity_values(message, "service"), message)
-        if codes:
-            codes = await with_longer_name(self.kb, codes, message)
-        else:
-            text = message.get("text") or ""
-            # In a conversation about a service, a near-miss is likelier a word
-            # than another service's name: only an exact name changes the service.
-            misspelt = tracker.get_slot("service") is None
-            if code := await service_named_in_text(self.kb, text, misspelt=misspelt):
-                codes = [code]
-            elif code := await allowance_meant(self.kb, tracker):
-                codes = [code]
+        # In a conversation about a service, a near-miss is likelier a word
+        # than another service's name: only an exact name changes the service.
+        codes = await services_named(self.kb, message, misspelt=tracker.get_slot("service") is None)
+        if not codes and (code := await allowance_meant(self.kb, tracker)):
+            codes = [code]
         aspect = asked_aspect(tracker)
         if (asked_of := police_report_asked_of(codes, tracker)) is not None:
             codes, aspect = asked_of, "documents"

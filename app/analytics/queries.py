@@ -310,12 +310,6 @@ async def _volume_of_cubes(session: AsyncSession, filters: Filter, bucket: Bucke
     return [{"period": p, "turns": t, "conversations": counted.get(p, 0)} for p, t in sorted(turns.items())]
 
 
-def _first_pieces(since: datetime | None, until: datetime | None, codes: dict[str, str]) -> ColumnElement[bool]:
-    """The conversation cube's rows of first turns (``codes``: grain to its code) in
-    ``[since, until)``, as whole months, days and hours (``rollups.pieces``)."""
-    return rollups.in_pieces(ConversationCube, since, until, codes=codes)
-
-
 async def _turns_around(session: AsyncSession, filters: Filter) -> tuple[int, int, int]:
     """Turns before the range, after it and in it (the turn cube; 0 for an open end)."""
     total = func.coalesce(func.sum(TurnCube.turns), 0)
@@ -348,7 +342,8 @@ async def _distinct_by(session: AsyncSession, filters: Filter, name: str) -> dic
     column = getattr(ConversationCube, name)
     first_seen = (
         select(column.label("key"), func.sum(ConversationCube.conversations).label("n"))
-        .where(_first_pieces(since, until, rollups.FIRST_IN), *_cuboid_cells(ConversationCube, cuboid, filters))
+        .where(rollups.in_pieces(ConversationCube, since, until, codes=rollups.FIRST_IN),
+               *_cuboid_cells(ConversationCube, cuboid, filters))
         .group_by(column)
     )
     found = {row.key: int(row.n) for row in await session.execute(first_seen)}
@@ -593,8 +588,8 @@ async def _containment_of_cubes(session: AsyncSession, filters: Filter) -> list[
     counted = {"conversations": 0, "contained": 0}
     sums = (
         select(ConversationCube.grain, func.sum(ConversationCube.conversations).label("n"))
-        .where(or_(_first_pieces(since, until, rollups.FIRST_IN),
-                   _first_pieces(since, until, rollups.CONTAINED_FIRST_IN)),
+        .where(or_(rollups.in_pieces(ConversationCube, since, until, codes=rollups.FIRST_IN),
+                   rollups.in_pieces(ConversationCube, since, until, codes=rollups.CONTAINED_FIRST_IN)),
                *_cuboid_cells(ConversationCube, cuboid, filters))
         .group_by(ConversationCube.grain)
     )
